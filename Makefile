@@ -1,0 +1,40 @@
+# ospo's tasks. `make help` lists them.
+GO        ?= go
+BIN       ?= bin/ospo
+FUZZTIME  ?= 20s
+CORPUS    ?= $(HOME)/.cache/ospo-corpus
+
+.PHONY: help build test lint fuzz bench bench-peers corpus clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build bin/ospo
+	$(GO) build -trimpath -o $(BIN) ./cmd/ospo
+
+test: ## install what the tests need, then run the whole suite (fuzz seeds included)
+	scripts/test-deps.sh
+	$(GO) test -count=1 ./...
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
+	$(GO) vet ./...
+
+fuzz: ## run every fuzz test for FUZZTIME each
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+corpus: ## materialise the real corpora into CORPUS (needs the npm registry and the Go module proxy)
+	../shared/corpus/materialize.sh $(CORPUS)
+
+bench: ## Go benchmarks; the corpus ones run when CORPUS holds the corpora
+	OSPO_CORPUS=$(CORPUS) $(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-peers: build ## time ospo against the peers on the corpora (see bench/README.md)
+	bench/peers.sh $(CORPUS)
+
+clean: ## remove build output
+	rm -rf bin

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"ospo/internal/report"
+	"ospo/internal/scan"
+)
+
+func newScanCmd(e *env) *cobra.Command {
+	var (
+		cfg        scan.Config
+		format     string
+		output     string
+		start      string
+		direct     bool
+		exclude    []string
+		ecosystems []string
+	)
+	cmd := &cobra.Command{
+		Use:   "scan [DIR|FILE...]",
+		Short: "List every dependency of the projects under the given directories, with its license",
+		Long: `scan finds every project under the given directories (npm and Go; monorepos
+and workspaces included), lists each dependency once per name@version with
+the license concluded from its metadata and license texts, and says where
+the answer is missing or doubtful (NOASSERTION, needs review).
+
+A compiled Go binary may be given instead of a directory.`,
+		Example: `  ospo scan .
+  ospo scan --format json --production services/api
+  GOMODCACHE=/path/to/modcache ospo scan --format csv ./cmd`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.Roots = args
+			if start != "" {
+				cfg.Roots = append(cfg.Roots, start)
+			}
+			if direct {
+				if cfg.Filter.Depth != 0 && cfg.Filter.Depth != 1 {
+					return usageError{errors.New("--direct and --depth disagree")}
+				}
+				cfg.Filter.Depth = 1
+			}
+			if cfg.Filter.Depth < 0 {
+				return usageError{errors.New("--depth must be 1 or more")}
+			}
+			cfg.Filter.Exclude = splitList(exclude)
+			cfg.Ecosystems = splitList(ecosystems)
+			f := report.Format(format)
+			if !validFormat(f) {
+				return usageError{fmt.Errorf("unknown format %q (known: table, json, csv)", format)}
+			}
+			out := e.stdout
+			if output != "" {
+				file, err := os.Create(output)
+				if err != nil {
+					return err
+				}
+				defer file.Close()
+				out = file
+			}
+			if isTerminal(e.stderr) {
+				var bar *progressbar.ProgressBar
+				cfg.Progress = func(done, total int) {
+					if bar == nil {
+						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr),
+							progressbar.OptionSetDescription("identifying licenses"),
+							progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
+					}
+					_ = bar.Set(done)
+					if done == total {
+						_ = bar.Finish()
+					}
+				}
+			}
+			res, err := scan.Run(cmd.Context(), cfg)
+			if err != nil {
+				if errors.Is(err, scan.ErrUsage) {
+					return usageError{err}
+				}
+				return err
+			}
+			for _, p := range res.Problems {
+				e.log.Warn("skipped", "path", p.Path, "problem", p.Message)
+			}
+			return report.Write(out, f, res, report.Tool{Name: "ospo", Version: version()})
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&format, "format", "f", "table", "output format: table, json, csv")
+	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
+	fl.StringVar(&start, "start", "", "directory to scan (as license-checker's --start)")
+	fl.BoolVar(&cfg.Filter.Production, "production", false, "leave out development-only dependencies")
+	fl.BoolVar(&cfg.Filter.Development, "development", false, "list only development-only dependencies")
+	fl.BoolVar(&direct, "direct", false, "list only direct dependencies (same as --depth 1)")
+	fl.IntVar(&cfg.Filter.Depth, "depth", 0, "list dependencies at most this many levels deep (1 = direct)")
+	fl.StringSliceVar(&exclude, "exclude-packages", nil, "leave out these packages: name or name@version, comma or semicolon separated")
+	fl.StringSliceVar(&ecosystems, "ecosystem", nil, "scan only these ecosystems (npm, go)")
+	fl.StringVar(&cfg.GoModCache, "gomodcache", "", "Go module cache to read module sources from (default: GOMODCACHE, then GOPATH/pkg/mod)")
+	fl.StringVar(&cfg.CurationsFile, "curations", "", "license curation file (YAML) that corrects what packages declare")
+	return cmd
+}
+
+func validFormat(f report.Format) bool {
+	for _, x := range report.Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// splitList accepts both repeated flags and license-checker's
+// semicolon-separated lists.
+func splitList(in []string) []string {
+	var out []string
+	for _, s := range in {
+		for _, x := range strings.Split(s, ";") {
+			if x = strings.TrimSpace(x); x != "" {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,59 @@
+package inventory
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strings"
+)
+
+// Extractor discovers the projects of one ecosystem. The scan walks each
+// root once and hands every extractor the files it asked for; the
+// extractor then groups them into projects (a workspace root and its
+// members are one project) and reads them.
+//
+// Extractors are listed explicitly in package extractors, never registered
+// from init.
+type Extractor interface {
+	// Name is the plugin's name, as shown in reports and flags (npm, go).
+	Name() string
+	// Wants reports whether the walk should hand this file to the
+	// extractor. rel is slash-separated and relative to the scan root; d
+	// describes the file. It must be cheap: it runs for every file.
+	Wants(rel string, d fs.DirEntry) bool
+	// Extract reads the wanted files below root (absolute) and returns the
+	// projects found. Files it cannot read are Problems, never the end of
+	// the extraction. It returns an error only when ctx is cancelled.
+	Extract(ctx context.Context, root string, files []string, opts Options) ([]*Project, []Problem, error)
+}
+
+// Options tune what extractors read.
+type Options struct {
+	// Root is the absolute scan root; Display is how the user named it.
+	// Paths shown to the user are Display joined with the path below Root.
+	Root, Display string
+	// GoModCache is where Go module sources are looked for; "" means the
+	// usual GOMODCACHE or GOPATH/pkg/mod.
+	GoModCache string
+}
+
+// Rel turns an absolute path into the form shown to the user: relative to
+// the scan root, prefixed with the root as the user named it. Paths outside
+// the root (a module cache) are returned as they are.
+func (o Options) Rel(abs string) string {
+	if o.Root == "" {
+		return filepath.ToSlash(abs)
+	}
+	r, err := filepath.Rel(o.Root, abs)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(abs)
+	}
+	if o.Display == "" || o.Display == "." {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(filepath.Join(o.Display, r))
+}
+
+// ErrSkip may be returned by walk helpers to leave a directory out.
+var ErrSkip = errors.New("skip")

@@ -1,0 +1,72 @@
+// Package extractors is the one list of ecosystem extractors ospo runs.
+// Adding an ecosystem means adding its package to All; a test fails when a
+// package under internal/inventory is missing from it.
+package extractors
+
+import (
+	"ospo/internal/inventory"
+	"ospo/internal/inventory/golang"
+	"ospo/internal/inventory/npm"
+)
+
+// All returns a fresh instance of every extractor, in a stable order.
+func All() []inventory.Extractor {
+	return []inventory.Extractor{
+		npm.New(),
+		golang.New(),
+	}
+}
+
+// Named returns the extractors whose names are listed; an unknown name is
+// an error naming it.
+func Named(names []string) ([]inventory.Extractor, error) {
+	if len(names) == 0 {
+		return All(), nil
+	}
+	all := All()
+	var out []inventory.Extractor
+	for _, n := range names {
+		found := false
+		for _, e := range all {
+			if e.Name() == n {
+				out = append(out, e)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, &UnknownError{Name: n, Known: Names()}
+		}
+	}
+	return out, nil
+}
+
+// Names lists the names of all extractors.
+func Names() []string {
+	var ns []string
+	for _, e := range All() {
+		ns = append(ns, e.Name())
+	}
+	return ns
+}
+
+// UnknownError reports an extractor name that is not in the list.
+type UnknownError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownError) Error() string {
+	return "unknown ecosystem " + e.Name + " (known: " + join(e.Known) + ")"
+}
+
+func join(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}

@@ -1,0 +1,114 @@
+// Package report renders scan results for people and machines: a table for
+// terminals, a versioned JSON document, CSV. Renderers only render; every
+// verdict they show was decided before they run.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"ospo/internal/inventory"
+	"ospo/internal/scan"
+)
+
+// SchemaVersion is the version of the JSON document `ospo scan --format
+// json` prints. It changes in its major part only when a field is removed
+// or changes meaning; new fields raise the minor part.
+const SchemaVersion = "1.0"
+
+// NoAssertion is the license of a component for which nothing usable was
+// found.
+const NoAssertion = "NOASSERTION"
+
+// Tool names the program that made a report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Summary counts what a scan found.
+type Summary struct {
+	Projects    int            `json:"projects"`
+	Components  int            `json:"components"`
+	NoAssertion int            `json:"noAssertion"`
+	NeedsReview int            `json:"needsReview"`
+	Excluded    int            `json:"excluded"`
+	Problems    int            `json:"problems"`
+	ByLicense   map[string]int `json:"byLicense"`
+}
+
+// Summarize counts a result.
+func Summarize(r *scan.Result) Summary {
+	s := Summary{
+		Projects:   len(r.Projects),
+		Components: len(r.Components),
+		Excluded:   r.Excluded,
+		Problems:   len(r.Problems),
+		ByLicense:  map[string]int{},
+	}
+	for _, c := range r.Components {
+		expr := licenseOf(c)
+		if expr == NoAssertion {
+			s.NoAssertion++
+		}
+		if c.License.NeedsReview {
+			s.NeedsReview++
+		}
+		s.ByLicense[expr]++
+	}
+	return s
+}
+
+func licenseOf(c *inventory.Component) string {
+	if c.License.Expression == "" {
+		return NoAssertion
+	}
+	return c.License.Expression
+}
+
+// Format names an output format.
+type Format string
+
+// The formats ospo scan can print.
+const (
+	FormatTable Format = "table"
+	FormatJSON  Format = "json"
+	FormatCSV   Format = "csv"
+)
+
+// Formats lists the formats, for help texts and errors.
+var Formats = []Format{FormatTable, FormatJSON, FormatCSV}
+
+// Write renders r in format f.
+func Write(w io.Writer, f Format, r *scan.Result, tool Tool) error {
+	switch f {
+	case FormatTable, "":
+		return writeTable(w, r)
+	case FormatJSON:
+		return writeJSON(w, r, tool)
+	case FormatCSV:
+		return writeCSV(w, r)
+	}
+	names := make([]string, len(Formats))
+	for i, x := range Formats {
+		names[i] = string(x)
+	}
+	return fmt.Errorf("unknown format %q (known: %s)", f, strings.Join(names, ", "))
+}
+
+// sortedLicenses returns the license counts from the most common down.
+func sortedLicenses(m map[string]int) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Slice(ks, func(i, j int) bool {
+		if m[ks[i]] != m[ks[j]] {
+			return m[ks[i]] > m[ks[j]]
+		}
+		return ks[i] < ks[j]
+	})
+	return ks
+}

@@ -1,0 +1,164 @@
+// Package scan runs ospo's pipeline on directories: discover the projects
+// and their components, then identify each component's license. It is the
+// one entry point that the CLI, the server and workers share.
+package scan
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"ospo/internal/identify"
+	"ospo/internal/inventory"
+	"ospo/internal/inventory/extractors"
+	"ospo/internal/license"
+)
+
+// Config says what to scan and how.
+type Config struct {
+	// Roots are the directories (or single files, such as a Go binary) to
+	// scan, as the user named them.
+	Roots []string
+	// Ecosystems limits the extractors by name; empty means all.
+	Ecosystems []string
+	// GoModCache overrides where Go module sources are read.
+	GoModCache string
+	// CurationsFile is a license curation file, "" for none.
+	CurationsFile string
+	// Filter leaves components out of the result.
+	Filter Filter
+	// Identifier is reused across scans when set (it builds its matchers
+	// lazily and keeps them).
+	Identifier *license.Identifier
+	// Progress, when set, is told how far license identification is.
+	Progress func(done, total int)
+}
+
+// Filter selects components, with the options users of license-checker
+// know.
+type Filter struct {
+	Production  bool     // leave out dev-only components
+	Development bool     // keep only dev-only components
+	Depth       int      // keep components at most this deep (1 = direct); 0 = any
+	Exclude     []string // name or name@version to leave out
+}
+
+// Result is what a scan found.
+type Result struct {
+	Roots      []string
+	Projects   []*inventory.Project
+	Components []*inventory.Component
+	Problems   []inventory.Problem
+	// Excluded counts components left out by the filter.
+	Excluded int
+}
+
+// Run scans every root, merges what the projects share, filters, and
+// identifies licenses. A root that does not exist is an error; everything
+// that goes wrong below a root is a Problem in the result.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	if len(cfg.Roots) == 0 {
+		cfg.Roots = []string{"."}
+	}
+	if cfg.Filter.Production && cfg.Filter.Development {
+		return nil, fmt.Errorf("%w: production and development filters exclude each other", ErrUsage)
+	}
+	exts, err := extractors.Named(cfg.Ecosystems)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUsage, err)
+	}
+	var curations *license.Curations
+	if cfg.CurationsFile != "" {
+		curations, err = license.LoadCurations(cfg.CurationsFile)
+		if err != nil {
+			return nil, err
+		}
+	}
+	all := &inventory.Inventory{}
+	var rels []inventory.Options
+	for _, root := range cfg.Roots {
+		opts := inventory.Options{GoModCache: cfg.GoModCache}
+		inv, err := inventory.Scan(ctx, root, root, exts, opts)
+		if err != nil {
+			return nil, err
+		}
+		abs, _ := filepath.Abs(root)
+		if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+			rels = append(rels, inventory.Options{Root: filepath.Dir(abs), Display: filepath.Dir(root)})
+		} else {
+			rels = append(rels, inventory.Options{Root: abs, Display: root})
+		}
+		all.Append(inv)
+	}
+	res := &Result{Roots: cfg.Roots, Projects: all.Projects, Problems: all.Problems}
+	for _, c := range all.Components() {
+		if cfg.Filter.keep(c) {
+			res.Components = append(res.Components, c)
+		} else {
+			res.Excluded++
+		}
+	}
+	id := cfg.Identifier
+	if id == nil {
+		id = license.NewIdentifier()
+	}
+	probs := identify.Run(ctx, res.Components, identify.Options{
+		Curations:  curations,
+		Identifier: id,
+		Rel:        relFunc(rels),
+		Workers:    runtime.GOMAXPROCS(0),
+		Progress:   cfg.Progress,
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Problems = append(res.Problems, probs...)
+	return res, nil
+}
+
+// ErrUsage marks a configuration the user must change.
+var ErrUsage = fmt.Errorf("usage")
+
+func relFunc(roots []inventory.Options) func(string) string {
+	return func(abs string) string {
+		for _, o := range roots {
+			if r, err := filepath.Rel(o.Root, abs); err == nil && !strings.HasPrefix(r, "..") {
+				return o.Rel(abs)
+			}
+		}
+		return filepath.ToSlash(abs)
+	}
+}
+
+func (f Filter) keep(c *inventory.Component) bool {
+	if f.Production && c.Scope == inventory.ScopeDev {
+		return false
+	}
+	if f.Development && c.Scope != inventory.ScopeDev {
+		return false
+	}
+	if f.Depth > 0 {
+		if len(c.Paths) == 0 {
+			if !c.Direct {
+				return false
+			}
+		} else {
+			shallowest := len(c.Paths[0])
+			for _, p := range c.Paths {
+				shallowest = min(shallowest, len(p))
+			}
+			if shallowest > f.Depth {
+				return false
+			}
+		}
+	}
+	for _, x := range f.Exclude {
+		if x == c.Name || x == c.Ref() || x == c.PURL {
+			return false
+		}
+	}
+	return true
+}
