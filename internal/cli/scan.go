@@ -9,6 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"ospo/internal/baseline"
 	"ospo/internal/report"
 	"ospo/internal/scan"
 )
@@ -22,6 +23,9 @@ func newScanCmd(e *env) *cobra.Command {
 		direct     bool
 		exclude    []string
 		ecosystems []string
+		pol        policyFlags
+		strict     bool
+		baseFile   string
 	)
 	cmd := &cobra.Command{
 		Use:   "scan [DIR|FILE...]",
@@ -51,6 +55,7 @@ A compiled Go binary may be given instead of a directory.`,
 			}
 			cfg.Filter.Exclude = splitList(exclude)
 			cfg.Ecosystems = splitList(ecosystems)
+			var err error
 			f := report.Format(format)
 			if !validFormat(f) {
 				return usageError{fmt.Errorf("unknown format %q (known: table, json, csv)", format)}
@@ -78,6 +83,14 @@ A compiled Go binary may be given instead of a directory.`,
 					}
 				}
 			}
+			if cfg.Policy, cfg.PolicyContext, err = pol.load(firstDir(cfg.Roots)); err != nil {
+				return err
+			}
+			if baseFile != "" {
+				if cfg.Baseline, err = baseline.Load(baseFile); err != nil {
+					return usageError{err}
+				}
+			}
 			res, err := scan.Run(cmd.Context(), cfg)
 			if err != nil {
 				if errors.Is(err, scan.ErrUsage) {
@@ -88,7 +101,18 @@ A compiled Go binary may be given instead of a directory.`,
 			for _, p := range res.Problems {
 				e.log.Warn("skipped", "path", p.Path, "problem", p.Message)
 			}
-			return report.Write(out, f, res, report.Tool{Name: "ospo", Version: version()})
+			if err := report.Write(out, f, res, report.Tool{Name: "ospo", Version: version()}); err != nil {
+				return err
+			}
+			if v := res.Violations(strict); len(v) > 0 {
+				what := "denied"
+				if strict {
+					what = "denied or needing review"
+				}
+				fmt.Fprintf(e.stderr, "ospo: %d of %d components %s by the license policy\n", len(v), len(res.Components), what)
+				return ErrViolation
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
@@ -103,6 +127,9 @@ A compiled Go binary may be given instead of a directory.`,
 	fl.StringSliceVar(&ecosystems, "ecosystem", nil, "scan only these ecosystems (npm, go)")
 	fl.StringVar(&cfg.GoModCache, "gomodcache", "", "Go module cache to read module sources from (default: GOMODCACHE, then GOPATH/pkg/mod)")
 	fl.StringVar(&cfg.CurationsFile, "curations", "", "license curation file (YAML) that corrects what packages declare")
+	fl.BoolVar(&strict, "strict", false, "fail (exit 1) also when a component needs review")
+	fl.StringVar(&baseFile, "baseline", "", "an earlier `ospo scan --format json` result: report only what is new or changed since")
+	pol.register(fl)
 	return cmd
 }
 

@@ -105,6 +105,10 @@ type Component struct {
 	Repository       string        `json:"repository,omitempty"`
 	Funding          []string      `json:"funding,omitempty"`
 	Hashes           []Hash        `json:"hashes,omitempty"`
+	// Resolved is where the package manager fetched the artifact from (a
+	// tarball address, a git locator), as the lockfile or install records
+	// it; SBOMs give it as the download location.
+	Resolved string `json:"resolved,omitempty"`
 	// Dir is the directory holding the component's files on this machine
 	// (installed package, module cache entry, vendor directory), "" when
 	// only a lockfile entry was seen. Never serialised.
@@ -233,6 +237,7 @@ func Merge(c, other *Component) {
 	fill(&c.Supplier, other.Supplier)
 	fill(&c.Homepage, other.Homepage)
 	fill(&c.Repository, other.Repository)
+	fill(&c.Resolved, other.Resolved)
 	c.Funding = appendUnique(c.Funding, other.Funding...)
 	for _, h := range other.Hashes {
 		if !hasHash(c.Hashes, h) {

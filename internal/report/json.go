@@ -5,6 +5,9 @@ import (
 	"io"
 
 	"ospo/internal/inventory"
+	"ospo/internal/license/knowledge"
+	"ospo/internal/obligations"
+	"ospo/internal/policy"
 	"ospo/internal/scan"
 )
 
@@ -17,6 +20,24 @@ type Document struct {
 	Projects      []Project           `json:"projects"`
 	Components    []Component         `json:"components"`
 	Problems      []inventory.Problem `json:"problems"`
+	// Policy and Obligations are present only when a policy decided the
+	// components (schema 1.1), so that 1.0 readers see what they know.
+	Policy      *Policy              `json:"policy,omitempty"`
+	Obligations *obligations.Summary `json:"obligations,omitempty"`
+}
+
+// Policy says under which policy and context the components were decided,
+// and what came of it.
+type Policy struct {
+	// Path is the policy file, "" for the built-in defaults.
+	Path         string                      `json:"path,omitempty"`
+	Distribution knowledge.DistributionModel `json:"distribution"`
+	// Outbound is the project's own license the dependencies were checked
+	// against, "" when not set.
+	Outbound          string                `json:"outbound,omitempty"`
+	Counts            VerdictCounts         `json:"counts"`
+	UnusedExceptions  []policy.ExceptionRef `json:"unusedExceptions"`
+	ExpiredExceptions []policy.ExceptionRef `json:"expiredExceptions"`
 }
 
 // Project is one manifest found by the scan.
@@ -54,15 +75,25 @@ type Component struct {
 	Repository       string                  `json:"repository,omitempty"`
 	Funding          []string                `json:"funding,omitempty"`
 	Hashes           []inventory.Hash        `json:"hashes,omitempty"`
+	// The policy decision, present only when a policy was evaluated.
+	Verdict policy.Verdict `json:"verdict,omitempty"`
+	Rule    string         `json:"rule,omitempty"`
+	Reason  string         `json:"reason,omitempty"`
+	Choice  string         `json:"choice,omitempty"`
 }
 
 // NewDocument converts a scan result to its JSON form.
 func NewDocument(r *scan.Result, tool Tool) Document {
+	return newDocument(newView(r), Options{Tool: tool})
+}
+
+func newDocument(v *view, o Options) Document {
+	r := v.r
 	d := Document{
 		SchemaVersion: SchemaVersion,
-		Tool:          tool,
+		Tool:          o.Tool,
 		Roots:         r.Roots,
-		Summary:       Summarize(r),
+		Summary:       v.summary,
 		Projects:      []Project{},
 		Components:    make([]Component, 0, len(r.Components)),
 		Problems:      r.Problems,
@@ -76,12 +107,31 @@ func NewDocument(r *scan.Result, tool Tool) Document {
 			Source: p.Source, Components: len(p.Components), Notes: p.Notes,
 		})
 	}
-	for _, c := range r.Components {
+	if d.Roots == nil {
+		d.Roots = []string{}
+	}
+	if v.decided() {
+		d.Policy = &Policy{
+			Path:              o.PolicyPath,
+			Distribution:      r.Decisions.Distribution,
+			Outbound:          r.Decisions.Outbound,
+			Counts:            v.counts,
+			UnusedExceptions:  nonNil(r.Decisions.UnusedExceptions),
+			ExpiredExceptions: nonNil(r.Decisions.ExpiredExceptions),
+		}
+		d.Obligations = v.obligations
+	}
+	for i, c := range r.Components {
 		paths := c.Paths
 		if paths == nil {
 			paths = [][]string{}
 		}
+		var dc policy.Decision
+		if x := v.decision(i); x != nil {
+			dc = *x
+		}
 		d.Components = append(d.Components, Component{
+			Verdict: dc.Verdict, Rule: dc.Rule, Reason: dc.Reason, Choice: dc.Choice,
 			Ecosystem: c.Ecosystem, Name: c.Name, Version: c.Version, PURL: c.PURL,
 			License: licenseOf(c), LicenseSource: sourceOf(c), NeedsReview: c.License.NeedsReview,
 			LicenseReason: c.License.Reason, DeclaredLicense: c.License.Declared,
@@ -101,9 +151,16 @@ func sourceOf(c *inventory.Component) string {
 	return c.License.Source
 }
 
-func writeJSON(w io.Writer, r *scan.Result, tool Tool) error {
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func writeJSON(w io.Writer, r *scan.Result, o Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(NewDocument(r, tool))
+	return enc.Encode(newDocument(newView(r), o))
 }

@@ -1,6 +1,8 @@
 // Package report renders scan results for people and machines: a table for
-// terminals, a versioned JSON document, CSV. Renderers only render; every
-// verdict they show was decided before they run.
+// terminals, a versioned JSON document, CSV, Markdown for pull requests and
+// CI summaries, a self-contained HTML page, and SARIF for code scanning.
+// Renderers only render; every verdict they show was decided before they
+// run.
 package report
 
 import (
@@ -16,7 +18,7 @@ import (
 // SchemaVersion is the version of the JSON document `ospo scan --format
 // json` prints. It changes in its major part only when a field is removed
 // or changes meaning; new fields raise the minor part.
-const SchemaVersion = "1.0"
+const SchemaVersion = "1.1"
 
 // NoAssertion is the license of a component for which nothing usable was
 // found.
@@ -73,23 +75,46 @@ type Format string
 
 // The formats ospo scan can print.
 const (
-	FormatTable Format = "table"
-	FormatJSON  Format = "json"
-	FormatCSV   Format = "csv"
+	FormatTable    Format = "table"
+	FormatJSON     Format = "json"
+	FormatCSV      Format = "csv"
+	FormatMarkdown Format = "markdown"
+	FormatHTML     Format = "html"
+	FormatSARIF    Format = "sarif"
 )
 
 // Formats lists the formats, for help texts and errors.
-var Formats = []Format{FormatTable, FormatJSON, FormatCSV}
+var Formats = []Format{FormatTable, FormatJSON, FormatCSV, FormatMarkdown, FormatHTML, FormatSARIF}
+
+// Options say what a report needs to know beyond the result.
+type Options struct {
+	Tool Tool
+	// PolicyPath is the policy file the decisions were made under, as the
+	// user would name it; "" for the built-in defaults. Reports cite it,
+	// and SARIF points expired and unused exceptions at it.
+	PolicyPath string
+}
 
 // Write renders r in format f.
 func Write(w io.Writer, f Format, r *scan.Result, tool Tool) error {
+	return Render(w, f, r, Options{Tool: tool})
+}
+
+// Render renders r in format f with everything o knows.
+func Render(w io.Writer, f Format, r *scan.Result, o Options) error {
 	switch f {
 	case FormatTable, "":
-		return writeTable(w, r)
+		return writeTable(w, r, o)
 	case FormatJSON:
-		return writeJSON(w, r, tool)
+		return writeJSON(w, r, o)
 	case FormatCSV:
 		return writeCSV(w, r)
+	case FormatMarkdown:
+		return writeMarkdown(w, r, o)
+	case FormatHTML:
+		return writeHTML(w, r, o)
+	case FormatSARIF:
+		return writeSARIF(w, r, o)
 	}
 	names := make([]string, len(Formats))
 	for i, x := range Formats {

@@ -10,11 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
+	"ospo/internal/baseline"
 	"ospo/internal/identify"
 	"ospo/internal/inventory"
 	"ospo/internal/inventory/extractors"
 	"ospo/internal/license"
+	"ospo/internal/policy"
 )
 
 // Config says what to scan and how.
@@ -35,6 +38,17 @@ type Config struct {
 	Identifier *license.Identifier
 	// Progress, when set, is told how far license identification is.
 	Progress func(done, total int)
+	// Policy, when set, decides every component (the assess stage); nil
+	// leaves the result without decisions.
+	Policy *policy.Policy
+	// PolicyContext adds the command line's overrides to the policy.
+	PolicyContext policy.Context
+	// Now decides which policy exceptions have expired; zero means the
+	// current time.
+	Now time.Time
+	// Baseline, when set, keeps only the components that are new or
+	// whose license or verdict changed since that earlier scan.
+	Baseline *baseline.Baseline
 }
 
 // Filter selects components, with the options users of license-checker
@@ -54,6 +68,14 @@ type Result struct {
 	Problems   []inventory.Problem
 	// Excluded counts components left out by the filter.
 	Excluded int
+	// Decisions are the policy's verdicts, one per component in the order
+	// of Components; nil when no policy was evaluated.
+	Decisions *policy.Result
+	// Changes say, per component, how it differs from the baseline; nil
+	// without a baseline. Unchanged counts the components the baseline
+	// already had as they are (left out of Components).
+	Changes   []baseline.Change
+	Unchanged int
 }
 
 // Run scans every root, merges what the projects share, filters, and
@@ -110,12 +132,23 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		Identifier: id,
 		Rel:        relFunc(rels),
 		Workers:    runtime.GOMAXPROCS(0),
-		Progress:   cfg.Progress,
+		// TODO(progress) Progress: cfg.Progress,
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	res.Problems = append(res.Problems, probs...)
+	if cfg.Policy != nil {
+		now := cfg.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		d := policy.Evaluate(res.Components, cfg.PolicyContext, cfg.Policy, now)
+		res.Decisions = &d
+	}
+	if cfg.Baseline != nil {
+		res.keepChanged(cfg.Baseline)
+	}
 	return res, nil
 }
 
@@ -161,4 +194,51 @@ func (f Filter) keep(c *inventory.Component) bool {
 		}
 	}
 	return true
+}
+
+// keepChanged drops the components (and their decisions) that the baseline
+// already had with the same license and verdict.
+func (r *Result) keepChanged(b *baseline.Baseline) {
+	var comps []*inventory.Component
+	var decs []policy.Decision
+	r.Changes = []baseline.Change{}
+	for i, c := range r.Components {
+		verdict := ""
+		if r.Decisions != nil {
+			verdict = string(r.Decisions.Decisions[i].Verdict)
+		}
+		lic := c.License.Expression
+		if lic == "" {
+			lic = "NOASSERTION"
+		}
+		ch := b.Compare(c.Ecosystem, c.Name, c.Version, lic, verdict)
+		if ch == baseline.Same {
+			r.Unchanged++
+			continue
+		}
+		comps = append(comps, c)
+		r.Changes = append(r.Changes, ch)
+		if r.Decisions != nil {
+			decs = append(decs, r.Decisions.Decisions[i])
+		}
+	}
+	r.Components = comps
+	if r.Decisions != nil {
+		r.Decisions.Decisions = decs
+	}
+}
+
+// Violations are the decisions that fail a CI run: every deny, and every
+// review too when strict.
+func (r *Result) Violations(strict bool) []policy.Decision {
+	if r.Decisions == nil {
+		return nil
+	}
+	var out []policy.Decision
+	for _, d := range r.Decisions.Decisions {
+		if d.Verdict == policy.Deny || (strict && d.Verdict == policy.Review) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
