@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ospo/internal/baseline"
+	"ospo/internal/policy"
 	"ospo/internal/report"
 	"ospo/internal/scan"
 )
@@ -58,7 +59,7 @@ A compiled Go binary may be given instead of a directory.`,
 			var err error
 			f := report.Format(format)
 			if !validFormat(f) {
-				return usageError{fmt.Errorf("unknown format %q (known: table, json, csv)", format)}
+				return usageError{fmt.Errorf("unknown format %q (known: %s)", format, formatNames())}
 			}
 			out := e.stdout
 			if output != "" {
@@ -101,7 +102,9 @@ A compiled Go binary may be given instead of a directory.`,
 			for _, p := range res.Problems {
 				e.log.Warn("skipped", "path", p.Path, "problem", p.Message)
 			}
-			if err := report.Write(out, f, res, report.Tool{Name: "ospo", Version: version()}); err != nil {
+			if err := report.Render(out, f, res, report.Options{
+				Tool: report.Tool{Name: "ospo", Version: version()}, PolicyPath: policyPath(cfg.Policy),
+			}); err != nil {
 				return err
 			}
 			if v := res.Violations(strict); len(v) > 0 {
@@ -116,7 +119,7 @@ A compiled Go binary may be given instead of a directory.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&format, "format", "f", "table", "output format: table, json, csv")
+	fl.StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&start, "start", "", "directory to scan (as license-checker's --start)")
 	fl.BoolVar(&cfg.Filter.Production, "production", false, "leave out development-only dependencies")
@@ -131,6 +134,21 @@ A compiled Go binary may be given instead of a directory.`,
 	fl.StringVar(&baseFile, "baseline", "", "an earlier `ospo scan --format json` result: report only what is new or changed since")
 	pol.register(fl)
 	return cmd
+}
+
+func formatNames() string {
+	names := make([]string, len(report.Formats))
+	for i, f := range report.Formats {
+		names[i] = string(f)
+	}
+	return strings.Join(names, ", ")
+}
+
+func policyPath(p *policy.Policy) string {
+	if p == nil {
+		return ""
+	}
+	return p.Path
 }
 
 func validFormat(f report.Format) bool {

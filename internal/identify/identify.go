@@ -32,6 +32,9 @@ type Options struct {
 	Rel func(abs string) string
 	// Workers bounds the directories read in parallel; 0 means GOMAXPROCS.
 	Workers int
+	// Progress, when set, is told how many component directories have
+	// been read out of how many; it is called from one goroutine at a time.
+	Progress func(done, total int)
 }
 
 // maxLicenseFile bounds a license, notice or README file read.
@@ -102,6 +105,9 @@ func Run(ctx context.Context, inv []*inventory.Component, opts Options) []invent
 				r := readDir(j.dir, j.decls, opts)
 				mu.Lock()
 				results[j.dir] = r
+				if opts.Progress != nil {
+					opts.Progress(len(results), len(jobs))
+				}
 				mu.Unlock()
 			}
 		}()

@@ -132,7 +132,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		Identifier: id,
 		Rel:        relFunc(rels),
 		Workers:    runtime.GOMAXPROCS(0),
-		// TODO(progress) Progress: cfg.Progress,
+		Progress:   cfg.Progress,
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
