@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"ospo/internal/report"
+)
+
+// run executes ospo in-process and returns its exit code and output.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCommands(t *testing.T) {
+	app := filepath.Join("testdata", "app")
+	tests := []struct {
+		name    string
+		args    []string
+		exit    int
+		stdout  []string // substrings that must appear
+		stderr  []string
+		without []string // substrings that must not appear in stdout
+	}{
+		{name: "scan denies GPL in a distributed product (default)", args: []string{"scan", app}, exit: 1,
+			stdout: []string{"ckeditor5", "deny", "12 components"}, stderr: []string{"1 of 12 components denied"}},
+		{name: "scan lists only without a policy", args: []string{"scan", "--no-policy", app}, exit: 0,
+			stdout: []string{"ckeditor5", "GPL-2.0-or-later"}, without: []string{"deny"}},
+		{name: "internal tools may use strong copyleft", args: []string{"scan", "--distribution", "internal", app}, exit: 0},
+		{name: "fail-on with SPDX semantics", args: []string{"scan", "--no-policy=false", "--distribution", "internal", "--fail-on", "MIT", app}, exit: 1,
+			stderr: []string{"denied"}},
+		{name: "allow-only MIT denies GPL", args: []string{"scan", "--distribution", "internal", "--allow-only", "MIT", app}, exit: 1},
+		{name: "allow-only covers all", args: []string{"scan", "--allow-only", "MIT;GPL-2.0-or-later", app}, exit: 0},
+		{name: "production leaves dev out", args: []string{"scan", "--no-policy", "--production", "-f", "csv", app}, exit: 0,
+			stdout: []string{"ckeditor5"}, without: []string{"is-number,7.0.0"}},
+		{name: "direct only", args: []string{"scan", "--no-policy", "--direct", "-f", "csv", app}, exit: 0,
+			stdout: []string{"ms,2.1.3"}, without: []string{"ms,2.0.0", "react"}},
+		{name: "exclude packages", args: []string{"scan", "--exclude-packages", "ckeditor5", app}, exit: 0,
+			without: []string{"ckeditor5"}},
+		{name: "start flag", args: []string{"scan", "--no-policy", "--start", app}, exit: 0, stdout: []string{"debug"}},
+		{name: "missing directory", args: []string{"scan", filepath.Join("testdata", "nope")}, exit: 2,
+			stderr: []string{"testdata/nope"}},
+		{name: "unknown format", args: []string{"scan", "-f", "yaml", app}, exit: 2, stderr: []string{`unknown format "yaml"`}},
+		{name: "unknown ecosystem", args: []string{"scan", "--ecosystem", "cobol", app}, exit: 2, stderr: []string{"cobol"}},
+		{name: "contradicting filters", args: []string{"scan", "--production", "--development", app}, exit: 2},
+		{name: "unknown flag", args: []string{"scan", "--frobnicate"}, exit: 2},
+		{name: "bad distribution", args: []string{"scan", "--distribution", "everywhere", app}, exit: 2},
+		{name: "licenses check valid", args: []string{"licenses", "check", "mit or apache-2.0"}, exit: 0,
+			stdout: []string{"valid: MIT OR Apache-2.0"}},
+		{name: "licenses check deprecated", args: []string{"licenses", "check", "GPL-2.0+"}, exit: 0,
+			stdout: []string{"GPL-2.0-or-later"}},
+		{name: "licenses check invalid", args: []string{"licenses", "check", "FOO-1.0 AND MIT"}, exit: 1,
+			stdout: []string{"invalid", "FOO-1.0"}},
+		{name: "licenses identify", args: []string{"licenses", "identify", filepath.Join("testdata", "contrib-dco", "LICENSE")}, exit: 0,
+			stdout: []string{"LICENSE: MIT"}},
+		{name: "licenses identify missing file", args: []string{"licenses", "identify", "testdata/none"}, exit: 2,
+			stdout: []string{"NOASSERTION"}, stderr: []string{"testdata/none"}},
+		{name: "contribute with DCO", args: []string{"check", "--contribute", filepath.Join("testdata", "contrib-dco")}, exit: 0,
+			stdout: []string{"ALLOW", "Developer Certificate of Origin"}},
+		{name: "contribute with a CLA not pre-approved", args: []string{"check", "--contribute", "--strict", filepath.Join("testdata", "contrib-cla")}, exit: 1,
+			stdout: []string{"REVIEW", "Google CLA", "ask the OSPO"}},
+		{name: "use check", args: []string{"check", app}, exit: 1,
+			stdout: []string{"DENY", "ckeditor5"}},
+		{name: "version", args: []string{"version"}, exit: 0, stdout: []string{"ospo "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, tt.args...)
+			if code != tt.exit {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.exit, stdout, stderr)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			for _, s := range tt.without {
+				if strings.Contains(stdout, s) {
+					t.Errorf("stdout has %q:\n%s", s, stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestScanJSON checks the document against its schema and the facts of
+// the fixture: every installed name@version once, with a license.
+func TestScanJSON(t *testing.T) {
+	code, stdout, stderr := run(t, "scan", "--format", "json", filepath.Join("testdata", "app"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (GPL denied); stderr: %s", code, stderr)
+	}
+	c := jsonschema.NewCompiler()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(report.JSONSchema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("scan.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("scan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(stdout))
+	if err != nil {
+		t.Fatalf("output is not JSON: %v", err)
+	}
+	if err := sch.Validate(inst); err != nil {
+		t.Fatalf("output does not match the schema: %v", err)
+	}
+	var got struct {
+		Components []struct{ Name, Version, License, Verdict string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, c := range got.Components {
+		refs = append(refs, c.Name+"@"+c.Version+" "+c.License+" "+c.Verdict)
+	}
+	want := []string{
+		"@tootallnate/once@2.0.0 MIT allow", "ckeditor5@41.4.2 GPL-2.0-or-later deny", "debug@2.6.9 MIT allow",
+		"is-number@6.0.0 MIT allow", "is-number@7.0.0 MIT allow", "is-odd@3.0.1 MIT allow",
+		"js-tokens@4.0.0 MIT allow", "loose-envify@1.4.0 MIT allow", "ms@2.0.0 MIT allow",
+		"ms@2.1.3 MIT allow", "react@18.3.1 MIT allow", "use-sync-external-store@1.2.2 MIT allow",
+	}
+	if diff := cmp.Diff(want, refs); diff != "" {
+		t.Errorf("components (-want +got):\n%s", diff)
+	}
+}
+
+// TestBaseline: a scan compared with itself reports nothing new and
+// passes, even though the policy denies a component.
+func TestBaseline(t *testing.T) {
+	app := filepath.Join("testdata", "app")
+	base := filepath.Join(t.TempDir(), "base.json")
+	if code, _, stderr := run(t, "scan", "-f", "json", "-o", base, app); code != 1 {
+		t.Fatalf("first scan exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := run(t, "scan", "-f", "csv", "--baseline", base, app)
+	if code != 0 {
+		t.Fatalf("scan against its own baseline: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if lines := strings.Count(strings.TrimSpace(stdout), "\n"); lines != 0 {
+		t.Errorf("baseline scan lists %d components, want none:\n%s", lines, stdout)
+	}
+	// A baseline that does not know ckeditor5 sees it as new, and fails.
+	old, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.ReplaceAll(string(old), `"name":"ckeditor5"`, `"name":"ckeditor4"`)
+	if err := os.WriteFile(base, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = run(t, "scan", "-f", "csv", "--baseline", base, app)
+	if code != 1 || !strings.Contains(stdout, "ckeditor5") || strings.Contains(stdout, "debug") {
+		t.Errorf("new component: exit %d, output:\n%s", code, stdout)
+	}
+	if code, _, stderr := run(t, "scan", "--baseline", app, app); code != 2 || !strings.Contains(stderr, "baseline") {
+		t.Errorf("unreadable baseline: exit %d, %s", code, stderr)
+	}
+}
+
+func TestPolicyFileFound(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, filepath.Join("testdata", "app"), dir)
+	pol := "exceptions:\n  - package: ckeditor5\n    versions: \">=41.0.0 <42.0.0\"\n    decision: allow\n    reason: bought a commercial license\n    owner: legal\n    ticket: OSPO-7\n"
+	if err := os.WriteFile(filepath.Join(dir, ".ospo.yaml"), []byte(pol), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "scan", dir)
+	if code != 0 {
+		t.Fatalf("exit %d with the exception in .ospo.yaml\n%s\n%s", code, stdout, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".ospo.yaml"), []byte("licenses:\n  allow: [NOT-A-LICENSE]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, "scan", dir)
+	if code != 2 || !strings.Contains(stderr, ".ospo.yaml") {
+		t.Errorf("bad policy: exit %d, stderr %s", code, stderr)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if info.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		if info.Mode()&os.ModeSymlink != 0 {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
