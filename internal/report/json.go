@@ -184,9 +184,10 @@ func writeJSON(w io.Writer, r *scan.Result, o Options) error {
 		return bytes.TrimRight(buf.Bytes(), "\n"), nil
 	}
 	type part struct {
-		name string
-		v    any
-		list func() (int, func(int) any) // set for the long arrays
+		name    string
+		v       any
+		compact bool                        // long parts stay on one line
+		list    func() (int, func(int) any) // set for the long arrays
 	}
 	parts := []part{
 		{name: "schemaVersion", v: d.SchemaVersion},
@@ -201,7 +202,7 @@ func writeJSON(w io.Writer, r *scan.Result, o Options) error {
 		parts = append(parts, part{name: "policy", v: d.Policy})
 	}
 	if d.Obligations != nil {
-		parts = append(parts, part{name: "obligations", v: d.Obligations})
+		parts = append(parts, part{name: "obligations", v: d.Obligations, compact: true})
 	}
 	bw.WriteString("{")
 	for i, p := range parts {
@@ -210,7 +211,7 @@ func writeJSON(w io.Writer, r *scan.Result, o Options) error {
 		}
 		fmt.Fprintf(bw, "\n  %q: ", p.name)
 		if p.list == nil {
-			b, err := encode(p.v, true)
+			b, err := encode(p.v, !p.compact)
 			if err != nil {
 				return err
 			}
