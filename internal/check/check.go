@@ -144,7 +144,14 @@ func OwnLicense(dir string, facts contrib.Facts, id *license.Identifier) Own {
 			continue
 		}
 		d := id.Identify(filepath.Base(f.Path), text)
-		d.File, d.Kind = f.Path, f.Kind
+		d.File = f.Path
+		// The license package decides what kind of file this is (a
+		// PATENTS file accompanies a license, it is not one).
+		if kind, ok := license.IsLicenseFile(filepath.Base(f.Path)); ok {
+			d.Kind = kind
+		} else {
+			d.Kind = f.Kind
+		}
 		f.Expression, f.Coverage, f.Engine = d.Expression, d.Coverage, d.Engine
 		own.Files = append(own.Files, f)
 		dets = append(dets, d)

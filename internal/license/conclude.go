@@ -302,6 +302,11 @@ func unknownReason(d Detection) string {
 	if len(ids) == 0 {
 		return fmt.Sprintf("%s is not a known license text", name(d))
 	}
+	if d.Coverage >= MinCoverage {
+		// The text is recognised, but as something no SPDX id names
+		// (a patent grant, a custom notice).
+		return fmt.Sprintf("%s reads as %s, which is not an SPDX license", name(d), strings.Join(ids, ", "))
+	}
 	return fmt.Sprintf("%s holds %s but only %.0f%% of it is known license text", name(d), strings.Join(ids, ", "), d.Coverage)
 }
 
