@@ -125,9 +125,9 @@ func (c *collector) files(ctx context.Context) error {
 			case ok && stem == "CONTRIBUTING":
 				c.guide(rel)
 			case ok && stem == "README" && dir == ".":
-				c.text(rel, true)
+				c.readme(rel)
 			case ok && stem == "PULL_REQUEST_TEMPLATE":
-				c.text(rel, false)
+				c.text(rel)
 			case ok && stem == "DCO":
 				c.facts.Signals = append(c.facts.Signals, Signal{Kind: KindDCO,
 					Evidence: Evidence{Path: rel, Text: "the project keeps the Developer Certificate of Origin in " + name}})
@@ -144,7 +144,7 @@ func (c *collector) files(ctx context.Context) error {
 	}
 	for _, name := range c.list(".github/PULL_REQUEST_TEMPLATE") {
 		if _, ok := textStem(strings.ToUpper(name)); ok {
-			c.text(path.Join(".github/PULL_REQUEST_TEMPLATE", name), false)
+			c.text(path.Join(".github/PULL_REQUEST_TEMPLATE", name))
 		}
 	}
 	read := 0
@@ -254,13 +254,13 @@ func (c *collector) guide(rel string) {
 }
 
 // text scans a file for signals without keeping it.
-func (c *collector) text(rel string, withGuides bool) {
+func (c *collector) text(rel string) {
 	data, _, err := c.read(rel)
 	if err != nil {
 		c.problem(rel, err)
 		return
 	}
-	c.scan(rel, data, withGuides)
+	c.scan(rel, data, false)
 }
 
 func (c *collector) scan(rel string, data []byte, withGuides bool) {
@@ -269,6 +269,19 @@ func (c *collector) scan(rel string, data []byte, withGuides bool) {
 	if withGuides {
 		c.facts.Guides = append(c.facts.Guides, guides...)
 	}
+}
+
+// readme scans a README: only its sections about contributing give
+// signals (see scanReadme), its links to guides count anywhere.
+func (c *collector) readme(rel string) {
+	data, _, err := c.read(rel)
+	if err != nil {
+		c.problem(rel, err)
+		return
+	}
+	signals, guides := scanReadme(rel, data)
+	c.facts.Signals = append(c.facts.Signals, signals...)
+	c.facts.Guides = append(c.facts.Guides, guides...)
 }
 
 // agreementFile records an agreement kept in the repository (CLA.md,

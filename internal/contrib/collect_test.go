@@ -191,6 +191,18 @@ func TestCollect(t *testing.T) {
 				Negated: []string{"CONTRIBUTING.md:7", "CONTRIBUTING.md:12", "CONTRIBUTING.md:14"}},
 		},
 		{
+			// A feature list saying what the tool checks asks nothing of
+			// the tool's own contributors.
+			name: "README mentioning CLA and DCO outside a contributing section",
+			fx:   fixture{files: map[string]string{"README.md": "readme/feature-list.md"}},
+			want: collectSummary{},
+		},
+		{
+			name: "README with a contributing section asking for the Google CLA",
+			fx:   fixture{files: map[string]string{"README.md": "readme/contributing-section-google-cla.md"}},
+			want: collectSummary{Names: []string{"Google CLA"}, CLA: []string{"README.md:11", "README.md:12"}},
+		},
+		{
 			name: "history signed off at 85 %",
 			fx:   fixture{commits: append(repeat(false, 3), repeat(true, 17)...)},
 			want: collectSummary{DCO: []string{"git log:0"}, History: &History{Commits: 20, SignedOff: 17}},

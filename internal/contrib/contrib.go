@@ -1,7 +1,8 @@
 // Package contrib answers "may I send patches to this project?". Collect
 // gathers the facts from a local checkout (license files, contributing
 // guides, signs of a Contributor License Agreement or of the Developer
-// Certificate of Origin in files, bot configuration and recent history);
+// Certificate of Origin in files, bot configuration and recent history; a
+// README speaks for contributors only in its sections about contributing);
 // Judge, a pure function, turns those facts, the project's license and the
 // organisation's contribution rules into allow, review or deny.
 package contrib

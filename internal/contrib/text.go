@@ -67,15 +67,25 @@ type match struct {
 // Agreement") is still found.
 const lookahead = 60
 
-// scanText reads a text file (a contributing guide, a README, a pull
-// request template, an agreement) line by line for CLA and DCO signals and
-// for links to contribution guides kept elsewhere. A line gives at most one
+// scanText reads a text file (a contributing guide, a pull request
+// template, an agreement; a README goes through scanReadme) line by line
+// for CLA and DCO signals and for links to contribution guides kept
+// elsewhere. A line gives at most one
 // signal of each kind; it is negated only when every mention on it is. A
 // file that says plainly that an agreement is not needed ("We do not
 // require a CLA at this time") overrides its own unnamed mentions of one
 // (a heading "Contributor License Agreements" above that sentence).
 func scanText(path string, data []byte) (signals []Signal, guides []Evidence) {
-	lines := splitLines(data)
+	signals, guides = scanLines(path, splitLines(data))
+	for _, k := range []Kind{KindCLA, KindDCO} {
+		overrideUnnamed(signals, k)
+	}
+	return signals, guides
+}
+
+// scanLines finds the signals and guide links of each line, before any
+// override.
+func scanLines(path string, lines []string) (signals []Signal, guides []Evidence) {
 	seenGuide := map[string]bool{}
 	for i, line := range lines {
 		ext := line
@@ -100,9 +110,6 @@ func scanText(path string, data []byte) (signals []Signal, guides []Evidence) {
 				guides = append(guides, Evidence{Path: path, Line: i + 1, Text: u})
 			}
 		}
-	}
-	for _, k := range []Kind{KindCLA, KindDCO} {
-		overrideUnnamed(signals, k)
 	}
 	return signals, guides
 }

@@ -129,6 +129,42 @@ func TestScanTextLines(t *testing.T) {
 	}
 }
 
+// TestScanReadme pins which sections of a README count: only signals
+// under a heading about contributing, up to the next heading of its level.
+func TestScanReadme(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		text string
+		want textSummary
+	}{
+		{"feature list", "README.md", "# tool\n\nTells whether a project asks for a CLA or a DCO sign-off.\n", textSummary{}},
+		{"no headings at all", "README", "Sign the CLA first.\n", textSummary{}},
+		{"ATX section", "README.md", "# x\n\nA CLA checker.\n\n## Contributing\n\nSign the CLA.\n\n## License\n\nNo CLA changes it.\n",
+			textSummary{CLA: []int{7}}},
+		{"subsection stays inside", "README.md", "## How to contribute\n\n### Legal\n\nSign the CLA.\n", textSummary{CLA: []int{5}}},
+		{"heading itself counts", "README.md", "# x\n## Contributor License Agreement\nSee the guide.\n", textSummary{CLA: []int{2}}},
+		{"DCO section", "README.md", "# x\n## Signing your work\nAdd Signed-off-by: to each commit.\n", textSummary{DCO: []int{3}}},
+		{"setext headings", "README.md", "x\n=\n\nA CLA checker.\n\nPull requests\n-------------\n\nSign the CLA.\n\nUsage\n-----\n\nWhich CLA?\n",
+			textSummary{CLA: []int{9}}},
+		{"RST overline and underline", "README.rst", "===\nx\n===\n\nA CLA checker.\n\nDevelopment\n===========\n\nSign the CLA.\n\nTests\n-----\n\nThe CLA bot runs.\n\nLicense\n=======\n\nNo CLA.\n",
+			textSummary{CLA: []int{10, 15}}},
+		{"comment in a code block is no heading", "README.md", "## Contributing\n\n```sh\n# build\nmake\n```\n\nSign the CLA.\n", textSummary{CLA: []int{8}}},
+		{"HTML heading", "README.md", "<h2>Contributing</h2>\nSign the CLA.\n<h2>Usage</h2>\nA CLA checker.\n", textSummary{CLA: []int{2}}},
+		{"design is not sign", "README.md", "## Design\nA CLA checker.\n", textSummary{}},
+		{"negation outside the section does not override", "README.md", "## Usage\nNo CLA is needed to run it.\n## Contributing\nSign the CLA.\n", textSummary{CLA: []int{4}}},
+		{"guide links count anywhere", "README.md", "# x\nSee https://example.org/contributing.html\n", textSummary{Guides: []string{"https://example.org/contributing.html"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := summariseText(scanReadme(tt.file, []byte(tt.text)))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("scanReadme(%q) mismatch (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
 // FuzzScanText feeds arbitrary text to the guide scanner: no panic, every
 // signal on a line that exists, bounded valid evidence, no name on a DCO
 // signal.
@@ -147,6 +183,11 @@ func FuzzScanText(f *testing.F) {
 	f.Add([]byte("We do not require a CLA\nSign the\nContributor License\nAgreement"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		signals, guides := scanText("CONTRIBUTING.md", data)
+		readme, readmeGuides := scanReadme("README.rst", data)
+		if len(readme) > len(signals) || len(readmeGuides) != len(guides) {
+			t.Fatalf("README scan gave %d signals, %d guides; the whole text %d, %d", len(readme), len(readmeGuides), len(signals), len(guides))
+		}
+		signals = append(signals, readme...)
 		lines := len(splitLines(data))
 		for _, s := range signals {
 			if s.Line < 1 || s.Line > lines {

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestIsLicenseFile(t *testing.T) {
@@ -124,27 +122,6 @@ func TestReadmeLicenseSectionInline(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := string(ReadmeLicenseSection([]byte(tt.text))); got != tt.want {
 				t.Errorf("ReadmeLicenseSection(%q) = %q, want %q", tt.text, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestCopyrightLines(t *testing.T) {
-	tests := []struct {
-		name string
-		text string
-		want []string
-	}{
-		{"mit", "The MIT License\n\nCopyright (c) 2014 Jane Doe <jane@example.com>\nCopyright (c) 2018 John\n\nPermission is hereby granted, provided that the above\ncopyright notice and this permission notice appear in all copies.\n",
-			[]string{"Copyright (c) 2014 Jane Doe <jane@example.com>", "Copyright (c) 2018 John"}},
-		{"symbol and comment", "/*\n * © 2020 Acme Corp.\n */\n", []string{"© 2020 Acme Corp."}},
-		{"templates left out", "Copyright [yyyy] [name of copyright owner]\nCopyright (C) 1989, 1991 Free Software Foundation, Inc.\nCopyright (C) <year>  <name of author>\n", nil},
-		{"prose left out", "copyright holders and contributors \"as is\"\nCopyright law protects it.\n", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, copyrightLines([]byte(tt.text))); diff != "" {
-				t.Errorf("copyrightLines mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

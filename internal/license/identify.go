@@ -294,7 +294,7 @@ func (id *Identifier) Identify(name string, text []byte) Detection {
 	if len(text) > maxIdentifyBytes {
 		text = text[:maxIdentifyBytes]
 	}
-	d.Copyrights = copyrightLines(text)
+	d.Copyrights = detectionCopyrights(text)
 	if len(bytes.TrimSpace(text)) == 0 {
 		id.answered[layerNone].Add(1)
 		return d

@@ -2,7 +2,6 @@ package license
 
 import (
 	"bytes"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -208,42 +207,4 @@ func isCopyrightLine(line []byte) bool {
 		return true
 	}
 	return !notCopyrightStatement[words[1]]
-}
-
-// maxCopyrights bounds how many copyright lines one text contributes.
-const maxCopyrights = 20
-
-// copyrightLines returns the copyright statements of text, trimmed,
-// without template placeholders ("Copyright [yyyy] [name of copyright
-// owner]") and without the Free Software Foundation's notice on the GNU
-// license texts themselves.
-func copyrightLines(text []byte) []string {
-	var out []string
-	seen := map[string]bool{}
-	forEachLine(text, func(line []byte) {
-		if len(out) >= maxCopyrights || !isCopyrightLine(line) {
-			return
-		}
-		s := strings.TrimSpace(string(bytes.TrimLeft(line, " \t*#/;-!<>|\"'`")))
-		s = strings.TrimRight(s, " \t*/#")
-		if !utf8.ValidString(s) {
-			s = strings.ToValidUTF8(s, "")
-		}
-		if len(s) > 300 {
-			s = s[:300]
-			s = strings.ToValidUTF8(s, "")
-		}
-		low := strings.ToLower(s)
-		for _, tmpl := range []string{"yyyy", "<year>", "[year]", "{year}", "<name", "[name", "{name", "[fullname]", "<owner", "<copyright holder", "free software foundation", "{{"} {
-			if strings.Contains(low, tmpl) {
-				return
-			}
-		}
-		if s == "" || seen[s] {
-			return
-		}
-		seen[s] = true
-		out = append(out, s)
-	})
-	return out
 }

@@ -247,12 +247,12 @@ func (rd *reader) file(f inventory.LicenseFile) (*parsed, error) {
 	case license.KindReadme:
 		// A README's License section rarely holds the text; only its
 		// copyright statements count.
-		p.copyrights = copyrights(license.ReadmeLicenseSection(text))
+		p.copyrights = license.Copyrights(license.ReadmeLicenseSection(text))
 	case license.KindNotice:
-		p.copyrights = copyrights(text)
+		p.copyrights = license.Copyrights(text)
 		p.raw = verbatim(text)
 	default:
-		p.copyrights = copyrights(text)
+		p.copyrights = license.Copyrights(text)
 		p.raw = verbatim(text)
 		if p.body = licenseBody(text); strings.TrimSpace(p.body) != "" {
 			p.hash = textHash(p.body)
