@@ -68,9 +68,7 @@ func Use(ctx context.Context, dir string, cfg scan.Config, facts contrib.Facts) 
 	r := &UseResult{Own: own, Decision: ev.Decisions[0], Dependencies: deps}
 	r.Verdict = r.Decision.Verdict
 	if deps.Decisions != nil {
-		for _, d := range deps.Decisions.Decisions {
-			r.Verdict = worst(r.Verdict, d.Verdict)
-		}
+		r.Verdict = policy.Worse(r.Verdict, deps.Decisions.Worst())
 	}
 	return r, nil
 }
@@ -199,12 +197,4 @@ func readBounded(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: larger than %d bytes", path, maxText)
 	}
 	return b, nil
-}
-
-func worst(a, b policy.Verdict) policy.Verdict {
-	rank := map[policy.Verdict]int{policy.Allow: 0, policy.Review: 1, policy.Deny: 2}
-	if rank[b] > rank[a] {
-		return b
-	}
-	return a
 }

@@ -4,6 +4,8 @@
 package extractors
 
 import (
+	"strings"
+
 	"ospo/internal/inventory"
 	"ospo/internal/inventory/golang"
 	"ospo/internal/inventory/npm"
@@ -57,16 +59,5 @@ type UnknownError struct {
 }
 
 func (e *UnknownError) Error() string {
-	return "unknown ecosystem " + e.Name + " (known: " + join(e.Known) + ")"
-}
-
-func join(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
-	}
-	return out
+	return "unknown ecosystem " + e.Name + " (known: " + strings.Join(e.Known, ", ") + ")"
 }
