@@ -26,6 +26,19 @@ type Extractor interface {
 	// projects found. Files it cannot read are Problems, never the end of
 	// the extraction. It returns an error only when ctx is cancelled.
 	Extract(ctx context.Context, root string, files []string, opts Options) ([]*Project, []Problem, error)
+	// Supports lists the files the extractor reads, for the generated
+	// table of supported inputs in the README and `ospo ecosystems`.
+	Supports() []Support
+}
+
+// Support describes one kind of input an extractor reads.
+type Support struct {
+	// Files names the files or directories, as a user would look for them.
+	Files string
+	// Gives says what is read from them (components, graph, scopes, hashes).
+	Gives string
+	// Licenses says where licenses come from for this input.
+	Licenses string
 }
 
 // Options tune what extractors read.

@@ -146,7 +146,24 @@ type Project struct {
 	// Notes are differences and remarks found while extracting (an
 	// installed package missing from the lockfile, a replaced module, ...).
 	Notes []string `json:"notes,omitempty"`
+	// Kind says whose software this is: own (the default, scanned from
+	// source), vendor, legacy or proprietary (usually a supplied SBOM).
+	Kind string `json:"kind,omitempty"`
+	// Supplier is who delivered the software, when known (a vendor's SBOM
+	// names it).
+	Supplier string `json:"supplier,omitempty"`
 }
+
+// The kinds of project an organisation's inventory holds.
+const (
+	KindOwn         = "own"
+	KindVendor      = "vendor"
+	KindLegacy      = "legacy"
+	KindProprietary = "proprietary"
+)
+
+// Kinds lists the valid project kinds.
+var Kinds = []string{KindOwn, KindVendor, KindLegacy, KindProprietary}
 
 // RootKey stands for the project itself in Project.Edges.
 const RootKey = ""

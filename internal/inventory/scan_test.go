@@ -20,6 +20,7 @@ type recorder struct {
 
 func (r *recorder) Name() string                         { return r.name }
 func (r *recorder) Wants(rel string, d fs.DirEntry) bool { return r.want(rel) }
+func (r *recorder) Supports() []Support                  { return nil }
 func (r *recorder) Extract(ctx context.Context, root string, files []string, o Options) ([]*Project, []Problem, error) {
 	for _, f := range files {
 		r.got = append(r.got, o.Rel(f))

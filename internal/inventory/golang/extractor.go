@@ -346,3 +346,12 @@ func (x *extraction) workspaceProject(path string, wf *modfile.WorkFile, members
 	}
 	return []*inventory.Project{proj}, append(probs, bprobs...), nil
 }
+
+// Supports lists what the Go extractor reads.
+func (*Extractor) Supports() []inventory.Support {
+	return []inventory.Support{
+		{Files: "go.mod, go.work, go.sum", Gives: "module graph by MVS with pruning (read from the module cache, no toolchain), direct/indirect, h1 hashes", Licenses: "license files in the module cache or vendor/"},
+		{Files: "vendor/modules.txt", Gives: "vendored modules", Licenses: "license files in vendor/"},
+		{Files: "Go binaries", Gives: "linked modules and versions (build info), Go version", Licenses: "license files in the module cache when present"},
+	}
+}

@@ -419,3 +419,13 @@ func parallel(ctx context.Context, n int, fn func(i, worker int)) {
 	}
 	wg.Wait()
 }
+
+// Supports lists what the npm extractor reads.
+func (*Extractor) Supports() []inventory.Support {
+	return []inventory.Support{
+		{Files: "node_modules (npm, yarn, pnpm `.pnpm`, workspaces, bundled)", Gives: "installed components, graph, scopes, locations", Licenses: "package.json `license`/`licenses`, license files, README License section"},
+		{Files: "package-lock.json v1–v3, npm-shrinkwrap.json", Gives: "components, graph, scopes, integrity hashes, resolved URLs", Licenses: "lockfile `license` (v2+)"},
+		{Files: "yarn.lock (v1 and berry)", Gives: "components, graph, checksums", Licenses: "from installed packages when present"},
+		{Files: "pnpm-lock.yaml (5.x, 6, 9)", Gives: "components, graph, scopes, integrity", Licenses: "from installed packages when present"},
+	}
+}
