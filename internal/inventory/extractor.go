@@ -49,6 +49,15 @@ type Options struct {
 	// GoModCache is where Go module sources are looked for; "" means the
 	// usual GOMODCACHE or GOPATH/pkg/mod.
 	GoModCache string
+	// Caches overrides where an ecosystem's local package cache is looked
+	// for, by ecosystem name (cargo, maven, nuget, gem, pypi). A missing
+	// entry means the ecosystem's usual place (CARGO_HOME, ~/.m2, ...).
+	Caches map[string]string
+}
+
+// Cache returns the cache directory configured for ecosystem, or "".
+func (o Options) Cache(ecosystem string) string {
+	return o.Caches[ecosystem]
 }
 
 // Rel turns an absolute path into the form shown to the user: relative to
