@@ -140,6 +140,10 @@ func Run(ctx context.Context, inv []*inventory.Component, opts Options) []invent
 		if c == nil {
 			continue
 		}
+		if c.Dir == "" && c.License.Source != "" {
+			keepConcluded(c, opts)
+			continue
+		}
 		if c.Dir == "" {
 			conclude(c, decls[i], nil, opts)
 			continue
@@ -198,6 +202,24 @@ func conclude(c *inventory.Component, decl license.Declared, r *dirResult, opts 
 		Reason:      con.Reason,
 		Declared:    con.Declared,
 		Detected:    con.Detected,
+	}
+}
+
+// keepConcluded leaves a license concluded before this stage (a supplied
+// SBOM states it) as it is, unless the organisation curated it.
+func keepConcluded(c *inventory.Component, opts Options) {
+	cur, ok := opts.Curations.Find(c.Ecosystem, c.Name, c.Version)
+	if !ok {
+		return
+	}
+	l := c.License
+	con := cur.Apply(license.Conclusion{
+		Expression: l.Expression, Source: l.Source, NeedsReview: l.NeedsReview,
+		Reason: l.Reason, Declared: l.Declared, Detected: l.Detected,
+	}, nil)
+	c.License = inventory.License{
+		Expression: con.Expression, Source: con.Source, NeedsReview: con.NeedsReview,
+		Reason: con.Reason, Declared: con.Declared, Detected: con.Detected,
 	}
 }
 

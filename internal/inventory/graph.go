@@ -64,3 +64,62 @@ func (p *Project) ComputePaths() {
 		}
 	}
 }
+
+// AllPaths returns the dependency paths from the project root to the
+// component with key to, each a list of name@version from the direct
+// dependency down, without cycles, at most limit of them (shortest
+// first). total counts every path found, up to maxCount; exact is false
+// when counting stopped there.
+func (p *Project) AllPaths(to string, limit, maxCount int) (paths [][]string, total int, exact bool) {
+	byKey := make(map[string]*Component, len(p.Components))
+	for _, c := range p.Components {
+		byKey[c.Key()] = c
+	}
+	if byKey[to] == nil {
+		return nil, 0, true
+	}
+	parents := map[string][]string{}
+	for from, tos := range p.Edges {
+		for _, t := range tos {
+			parents[t] = append(parents[t], from)
+		}
+	}
+	for k := range parents {
+		sort.Strings(parents[k])
+	}
+	onPath := map[string]bool{}
+	var rev []string // keys from to upwards
+	exact = true
+	var walk func(k string)
+	walk = func(k string) {
+		if total >= maxCount {
+			exact = false
+			return
+		}
+		if k == RootKey {
+			total++
+			path := make([]string, len(rev))
+			for i := range rev {
+				path[len(rev)-1-i] = byKey[rev[i]].Ref()
+			}
+			paths = append(paths, path)
+			return
+		}
+		if byKey[k] == nil || onPath[k] {
+			return
+		}
+		onPath[k] = true
+		rev = append(rev, k)
+		for _, from := range parents[k] {
+			walk(from)
+		}
+		rev = rev[:len(rev)-1]
+		onPath[k] = false
+	}
+	walk(to)
+	sort.SliceStable(paths, func(i, j int) bool { return len(paths[i]) < len(paths[j]) })
+	if len(paths) > limit {
+		paths = paths[:limit]
+	}
+	return paths, total, exact
+}

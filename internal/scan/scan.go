@@ -4,8 +4,10 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,6 +20,7 @@ import (
 	"ospo/internal/inventory/extractors"
 	"ospo/internal/license"
 	"ospo/internal/policy"
+	"ospo/internal/sbom"
 )
 
 // Config says what to scan and how.
@@ -49,6 +52,10 @@ type Config struct {
 	// Baseline, when set, keeps only the components that are new or
 	// whose license or verdict changed since that earlier scan.
 	Baseline *baseline.Baseline
+	// Kind and Supplier describe whose software the roots are (own,
+	// vendor, legacy, proprietary); empty means own for directories and
+	// what a supplied SBOM states (else vendor) for SBOM files.
+	Kind, Supplier string
 }
 
 // Filter selects components, with the options users of license-checker
@@ -102,10 +109,26 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	all := &inventory.Inventory{}
 	var rels []inventory.Options
 	for _, root := range cfg.Roots {
+		if isSBOM(root) {
+			rels = append(rels, inventory.Options{Root: filepath.Dir(root), Display: filepath.Dir(root)})
+			doc, err := sbom.ReadFile(root)
+			if err != nil {
+				all.Problems = append(all.Problems, inventory.Problem{Path: root, Message: strings.TrimPrefix(err.Error(), root+": ")})
+				continue
+			}
+			all.Projects = append(all.Projects, sbom.Import(doc, sbom.ImportOptions{Path: root, Kind: cfg.Kind, Supplier: cfg.Supplier})...)
+			continue
+		}
 		opts := inventory.Options{GoModCache: cfg.GoModCache}
 		inv, err := inventory.Scan(ctx, root, root, exts, opts)
 		if err != nil {
 			return nil, err
+		}
+		for _, p := range inv.Projects {
+			p.Kind = cmp.Or(cfg.Kind, inventory.KindOwn)
+			if cfg.Supplier != "" {
+				p.Supplier = cfg.Supplier
+			}
 		}
 		abs, _ := filepath.Abs(root)
 		if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
@@ -150,6 +173,33 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.keepChanged(cfg.Baseline)
 	}
 	return res, nil
+}
+
+// sbomNames are file name endings that mark an SBOM whatever its content,
+// so that a broken one is reported as a broken SBOM.
+var sbomNames = []string{".cdx.json", ".cdx.xml", ".spdx.json", ".spdx", ".spdx.tv", ".spdx.tag", "bom.json", "bom.xml", ".sbom.json"}
+
+// isSBOM reports whether root is a file holding (or named as) an SBOM.
+func isSBOM(root string) bool {
+	fi, err := os.Stat(root)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	lower := strings.ToLower(root)
+	for _, n := range sbomNames {
+		if strings.HasSuffix(lower, n) {
+			return true
+		}
+	}
+	f, err := os.Open(root)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	_, ok := sbom.Sniff(head[:n])
+	return ok
 }
 
 // ErrUsage marks a configuration the user must change.
