@@ -17,6 +17,22 @@ var skipDirs = map[string]bool{
 	".pnpm-store": true, ".yarn": true,
 }
 
+// osVirtualDirs are the kernel's and the runtime's pseudo file systems at
+// the top of an operating system's root: nothing there is software, and
+// walking them is slow or endless.
+var osVirtualDirs = map[string]bool{"proc": true, "sys": true, "dev": true, "run": true}
+
+// isOSRoot reports whether dir is the root file system of an operating
+// system (this machine's / or an unpacked container image).
+func isOSRoot(dir string) bool {
+	for _, f := range []string{"etc/os-release", "usr/lib/os-release"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Scan walks root once, hands each extractor the files it wants, and runs
 // the extractors in parallel. display is how the user named root. A root
 // that cannot be walked is an error; anything below it that cannot be read
@@ -44,6 +60,7 @@ func Scan(ctx context.Context, root, display string, exts []Extractor, opts Opti
 		}
 	} else {
 		goModDirs := map[string]bool{}
+		osRoot := isOSRoot(abs)
 		walkErr := filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
 			if cerr := ctx.Err(); cerr != nil {
 				return cerr
@@ -59,6 +76,9 @@ func Scan(ctx context.Context, root, display string, exts []Extractor, opts Opti
 			rel = filepath.ToSlash(rel)
 			if d.IsDir() {
 				if path != abs && skipDirs[d.Name()] {
+					return filepath.SkipDir
+				}
+				if osRoot && osVirtualDirs[rel] {
 					return filepath.SkipDir
 				}
 				// A Go vendor directory belongs to the module beside it.

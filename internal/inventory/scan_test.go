@@ -103,3 +103,29 @@ func TestScanCancelled(t *testing.T) {
 		t.Fatal("cancelled scan succeeded")
 	}
 }
+
+// An operating system's root is walked without its pseudo file systems;
+// a directory that merely has a proc folder is walked whole.
+func TestScanOSRootSkipsVirtualDirs(t *testing.T) {
+	for _, tt := range []struct {
+		osRelease bool
+		want      []string
+	}{
+		{true, []string{"img/srv/package.json"}},
+		{false, []string{"img/proc/package.json", "img/srv/package.json", "img/sys/package.json"}},
+	} {
+		root := t.TempDir()
+		write(t, root, "proc/package.json", "sys/package.json", "srv/package.json")
+		if tt.osRelease {
+			write(t, root, "etc/os-release")
+		}
+		npm := &recorder{name: "npm", want: func(rel string) bool { return filepath.Base(rel) == "package.json" }}
+		if _, err := Scan(context.Background(), root, "img", []Extractor{npm}, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(npm.got)
+		if diff := cmp.Diff(tt.want, npm.got); diff != "" {
+			t.Errorf("os-release=%v (-want +got):\n%s", tt.osRelease, diff)
+		}
+	}
+}
