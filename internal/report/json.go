@@ -50,6 +50,8 @@ type Project struct {
 	Version    string   `json:"version,omitempty"`
 	Path       string   `json:"path"`
 	Source     string   `json:"source"`
+	Kind       string   `json:"kind,omitempty"`
+	Supplier   string   `json:"supplier,omitempty"`
 	Components int      `json:"components"`
 	Notes      []string `json:"notes,omitempty"`
 }
@@ -107,7 +109,7 @@ func newDocument(v *view, o Options) Document {
 	for _, p := range r.Projects {
 		d.Projects = append(d.Projects, Project{
 			Ecosystem: p.Ecosystem, Name: p.Name, Version: p.Version, Path: p.Path,
-			Source: p.Source, Components: len(p.Components), Notes: p.Notes,
+			Source: p.Source, Kind: p.Kind, Supplier: p.Supplier, Components: len(p.Components), Notes: p.Notes,
 		})
 	}
 	if d.Roots == nil {

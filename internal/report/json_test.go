@@ -12,7 +12,7 @@ import (
 )
 
 func TestJSON(t *testing.T) {
-	schema := compileSchema(t, "scan-1.1.schema.json", JSONSchema)
+	schema := compileSchema(t, "scan-1.2.schema.json", JSONSchema)
 	tests := []struct {
 		name    string
 		decided bool

@@ -18,7 +18,7 @@ import (
 // SchemaVersion is the version of the JSON document `ospo scan --format
 // json` prints. It changes in its major part only when a field is removed
 // or changes meaning; new fields raise the minor part.
-const SchemaVersion = "1.1"
+const SchemaVersion = "1.2"
 
 // NoAssertion is the license of a component for which nothing usable was
 // found.
