@@ -4,6 +4,7 @@
 package extractors
 
 import (
+	"fmt"
 	"strings"
 
 	"ospo/internal/inventory"
@@ -60,4 +61,22 @@ type UnknownError struct {
 
 func (e *UnknownError) Error() string {
 	return "unknown ecosystem " + e.Name + " (known: " + strings.Join(e.Known, ", ") + ")"
+}
+
+// Table renders what every extractor reads as a Markdown table: the
+// README's list of supported inputs is generated from it, and a test keeps
+// the two equal.
+func Table() string {
+	var b strings.Builder
+	b.WriteString("| ecosystem | reads | gives | licenses from |\n| --- | --- | --- | --- |\n")
+	for _, e := range All() {
+		for _, s := range e.Supports() {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", e.Name(), cell(s.Files), cell(s.Gives), cell(s.Licenses))
+		}
+	}
+	return b.String()
+}
+
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
