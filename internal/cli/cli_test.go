@@ -73,6 +73,20 @@ func TestCommands(t *testing.T) {
 		{name: "use check", args: []string{"check", app}, exit: 1,
 			stdout: []string{"DENY", "ckeditor5"}},
 		{name: "version", args: []string{"version"}, exit: 0, stdout: []string{"ospo "}},
+		{name: "sbom CycloneDX by default", args: []string{"sbom", app}, exit: 0,
+			stdout: []string{`"bomFormat": "CycloneDX"`, `"specVersion": "1.6"`, `"purl": "pkg:npm/ckeditor5@41.4.2"`, `"acknowledgement": "concluded"`, `"dependsOn"`}},
+		{name: "sbom SPDX tag-value", args: []string{"sbom", "-f", "spdx-tag", app}, exit: 0,
+			stdout: []string{"SPDXVersion: SPDX-2.3", "PackageName: ckeditor5", "PackageLicenseDeclared: GPL-2.0-or-later", "DEPENDS_ON"}},
+		{name: "sbom unknown format", args: []string{"sbom", "-f", "swid", app}, exit: 2, stderr: []string{`unknown SBOM format "swid"`}},
+		{name: "sbom unknown kind", args: []string{"sbom", "--kind", "borrowed", app}, exit: 2, stderr: []string{`unknown kind "borrowed"`}},
+		{name: "why shows the path", args: []string{"why", "ms@2.0.0", app}, exit: 0,
+			stdout: []string{"ms@2.0.0 (npm, prod, MIT)", "scoped-nested > debug@2.6.9 > ms@2.0.0"}, without: []string{"ms@2.1.3"}},
+		{name: "why by name lists every version", args: []string{"why", "ms", app}, exit: 0,
+			stdout: []string{"ms@2.0.0", "ms@2.1.3", "scoped-nested > ms@2.1.3"}},
+		{name: "why by package URL", args: []string{"why", "pkg:npm/ms@2.1.3", app}, exit: 0,
+			stdout: []string{"scoped-nested > ms@2.1.3"}, without: []string{"ms@2.0.0"}},
+		{name: "why of a package nobody uses", args: []string{"why", "left-pad", app}, exit: 2,
+			stderr: []string{"left-pad: no project under testdata/app depends on it"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,5 +235,43 @@ func copyDir(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A supplied SBOM scanned as vendor software: its components are decided
+// by the same policy, and the project records kind and supplier.
+func TestScanSuppliedSBOM(t *testing.T) {
+	app := filepath.Join("testdata", "app")
+	bom := filepath.Join(t.TempDir(), "billing.spdx.json")
+	if code, _, stderr := run(t, "sbom", "-f", "spdx-json", "-o", bom, app); code != 0 {
+		t.Fatalf("sbom: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := run(t, "scan", "-f", "json", "--kind", "vendor", "--supplier", "Acme Corp", bom)
+	if code != 1 {
+		t.Fatalf("scan of the SBOM: exit %d, want 1 (ckeditor5's GPL denied as in the source scan): %s", code, stderr)
+	}
+	var doc report.Document
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Projects) != 1 || doc.Projects[0].Kind != "vendor" || doc.Projects[0].Supplier != "Acme Corp" {
+		t.Errorf("projects = %+v; want one vendor project supplied by Acme Corp", doc.Projects)
+	}
+	if len(doc.Components) != 12 {
+		t.Errorf("%d components; want the 12 of the source scan", len(doc.Components))
+	}
+	for _, c := range doc.Components {
+		if c.Name == "ckeditor5" && (c.Verdict != "deny" || c.License != "GPL-2.0-or-later") {
+			t.Errorf("ckeditor5 from the SBOM: %s %s; want GPL-2.0-or-later denied", c.License, c.Verdict)
+		}
+	}
+	// A broken SBOM is named with its problem; other roots still scan.
+	broken := filepath.Join(t.TempDir(), "broken.cdx.json")
+	if err := os.WriteFile(broken, []byte(`{"bomFormat": "CycloneDX", "components": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr = run(t, "scan", "--no-policy", "-f", "csv", broken, app)
+	if code != 0 || !strings.Contains(stderr, "broken.cdx.json") || !strings.Contains(stderr, "CycloneDX JSON") || !strings.Contains(stdout, "ckeditor5") {
+		t.Errorf("broken SBOM beside a good root: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 }

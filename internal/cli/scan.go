@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"ospo/internal/baseline"
+	"ospo/internal/inventory"
 	"ospo/internal/policy"
 	"ospo/internal/report"
 	"ospo/internal/scan"
@@ -36,11 +37,17 @@ and workspaces included), lists each dependency once per name@version with
 the license concluded from its metadata and license texts, and says where
 the answer is missing or doubtful (NOASSERTION, needs review).
 
-A compiled Go binary may be given instead of a directory.`,
+A compiled Go binary may be given instead of a directory, and a supplied
+SBOM (CycloneDX JSON or XML, SPDX JSON or tag-value) instead of a scan: its
+components enter the same inventory, policy and reports, recorded as vendor,
+legacy or proprietary software (--kind) with its supplier.`,
 		Example: `  ospo scan .
   ospo scan --format json --production services/api
   GOMODCACHE=/path/to/modcache ospo scan --format csv ./cmd`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkKind(cfg.Kind); err != nil {
+				return err
+			}
 			cfg.Roots = args
 			if start != "" {
 				cfg.Roots = append(cfg.Roots, start)
@@ -132,6 +139,8 @@ A compiled Go binary may be given instead of a directory.`,
 	fl.StringVar(&cfg.CurationsFile, "curations", "", "license curation file (YAML) that corrects what packages declare")
 	fl.BoolVar(&strict, "strict", false, "fail (exit 1) also when a component needs review")
 	fl.StringVar(&baseFile, "baseline", "", "an earlier `ospo scan --format json` result: report only what is new or changed since")
+	fl.StringVar(&cfg.Kind, "kind", "", "whose software this is: "+strings.Join(inventory.Kinds, ", ")+" (default own; for a supplied SBOM what it states, else vendor)")
+	fl.StringVar(&cfg.Supplier, "supplier", "", "the supplier of the software scanned (for vendor software)")
 	pol.register(fl)
 	return cmd
 }
