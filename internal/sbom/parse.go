@@ -44,6 +44,9 @@ type Document struct {
 	Format    Format
 	CycloneDX *cdx.BOM
 	SPDX      *spdx.Document
+	// SPDXVersion is the version the SPDX document was written in (the
+	// reader converts older ones to the 2.3 model).
+	SPDXVersion string
 }
 
 // ErrNotSBOM is returned (wrapped) for input that is neither CycloneDX nor
@@ -150,12 +153,21 @@ func Parse(data []byte) (*Document, error) {
 			return nil, fmt.Errorf("SPDX JSON: %v", err)
 		}
 		doc.SPDX = d
+		var v struct {
+			SPDXVersion string `json:"spdxVersion"`
+		}
+		_ = json.Unmarshal(data, &v)
+		doc.SPDXVersion = v.SPDXVersion
 	case SPDXTag:
 		d, err := readTagValue(data)
 		if err != nil {
 			return nil, fmt.Errorf("SPDX tag-value: %v", err)
 		}
 		doc.SPDX = d
+		doc.SPDXVersion = tagValue(data, "SPDXVersion")
+	}
+	if doc.SPDX != nil && doc.SPDXVersion == "" {
+		doc.SPDXVersion = doc.SPDX.SPDXVersion
 	}
 	return doc, nil
 }
@@ -173,6 +185,16 @@ func readTagValue(data []byte) (d *spdx.Document, err error) {
 		err = errors.New("empty document")
 	}
 	return d, err
+}
+
+// tagValue returns the first value of tag in a tag-value document.
+func tagValue(data []byte, tag string) string {
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if v, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte(tag+":")); ok {
+			return string(bytes.TrimSpace(v))
+		}
+	}
+	return ""
 }
 
 func formatWord(f Format) string {

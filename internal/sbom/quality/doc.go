@@ -69,7 +69,8 @@
 // A component's own score uses the component weights alone (80), with 10
 // for met, 5 for partial and 0 for missing; it ranks the weakest
 // components. Grades: A from 9.0, B from 7.5, C from 5.0, D below.
-// Scores are rounded to two decimals. The NTIA minimum elements are met
+// Scores are rounded to one decimal, and the grade is taken from the
+// rounded overall score. The NTIA minimum elements are met
 // when every rated component has all five NTIA component elements and
 // the author and timestamp checks pass.
 //
