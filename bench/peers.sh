@@ -26,3 +26,9 @@ cmp "npm-big: syft" \
 cmp "go-big: go-licenses" \
   "GOMODCACHE=$C/gomodcache $O scan --format json $C/go-big" \
   "cd $C/go-big && GOMODCACHE=$C/gomodcache GOFLAGS=-mod=mod GOPROXY=off $P/bin/go-licenses report ./..."
+cmp "npm-big: syft, SBOM (CycloneDX JSON)" \
+  "$O sbom --format cyclonedx-json $C/npm-big" \
+  "$P/bin/syft scan dir:$C/npm-big -q -o cyclonedx-json"
+cmp "python (Debian dist-packages): syft, SBOM" \
+  "$O sbom --format cyclonedx-json --ecosystem pypi /usr/lib/python3/dist-packages" \
+  "$P/bin/syft scan dir:/usr/lib/python3/dist-packages -q -o cyclonedx-json"

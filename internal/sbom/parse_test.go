@@ -140,10 +140,10 @@ func TestImportForeignCycloneDX(t *testing.T) {
 		review bool
 	}{
 		"maven:org.apache.commons:commons-lang3@3.12.0": {"Apache-2.0", false},
-		"generic:libfoo@1.0":    {"MIT AND BSD-3-Clause", true},
-		"generic:acme-core@7":   {"NOASSERTION", true},
-		"generic:nolicense@0.1": {"NOASSERTION", true},
-		"generic:inner@2":       {"MIT OR Apache-2.0", false},
+		"generic:libfoo@1.0":                            {"MIT AND BSD-3-Clause", true},
+		"generic:acme-core@7":                           {"NOASSERTION", true},
+		"generic:nolicense@0.1":                         {"NOASSERTION", true},
+		"generic:inner@2":                               {"MIT OR Apache-2.0", false},
 	}
 	if len(got) != len(want) {
 		t.Errorf("components %v; want %d", got, len(want))
