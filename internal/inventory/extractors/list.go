@@ -9,6 +9,7 @@ import (
 
 	"ospo/internal/inventory"
 	"ospo/internal/inventory/golang"
+	"ospo/internal/inventory/maven"
 	"ospo/internal/inventory/npm"
 )
 
@@ -17,6 +18,7 @@ func All() []inventory.Extractor {
 	return []inventory.Extractor{
 		npm.New(),
 		golang.New(),
+		maven.New(),
 	}
 }
 
