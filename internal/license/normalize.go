@@ -41,6 +41,15 @@ func Normalize(raw string) Declared {
 		return d
 	}
 	if len(s) > maxDeclaredLen {
+		// Long values are pasted license texts, unless they are a valid
+		// SPDX expression (Debian's copyright files of large packages
+		// combine dozens of licenses).
+		if len(s) <= maxExpressionLen {
+			if norm, _, err := normalizeExpr(s); err == nil {
+				d.Expression, d.Valid = norm, true
+				return d
+			}
+		}
 		d.Note = fmt.Sprintf("declared value too long (%d bytes) to be a license", len(s))
 		return d
 	}
@@ -76,6 +85,10 @@ func Normalize(raw string) Declared {
 // maxDeclaredLen bounds the declared values Normalize works on; longer
 // values are license texts pasted into a metadata field.
 const maxDeclaredLen = 512
+
+// maxExpressionLen bounds the long values still tried as strict SPDX
+// expressions.
+const maxExpressionLen = 16 << 10
 
 // NormalizeAll normalises an old-style list of declared licenses (npm's
 // "licenses" array, several classifiers). A list is read as a choice, the

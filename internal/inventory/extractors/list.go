@@ -8,6 +8,11 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/apk"
+	"ospo/internal/inventory/cargo"
+	"ospo/internal/inventory/composer"
+	"ospo/internal/inventory/deb"
+	"ospo/internal/inventory/gem"
 	"ospo/internal/inventory/golang"
 	"ospo/internal/inventory/maven"
 	"ospo/internal/inventory/npm"
@@ -19,6 +24,11 @@ func All() []inventory.Extractor {
 		npm.New(),
 		golang.New(),
 		maven.New(),
+		cargo.New(),
+		composer.New(),
+		gem.New(),
+		deb.New(),
+		apk.New(),
 	}
 }
 
