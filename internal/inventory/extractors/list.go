@@ -16,6 +16,8 @@ import (
 	"ospo/internal/inventory/golang"
 	"ospo/internal/inventory/maven"
 	"ospo/internal/inventory/npm"
+	"ospo/internal/inventory/nuget"
+	"ospo/internal/inventory/python"
 )
 
 // All returns a fresh instance of every extractor, in a stable order.
@@ -23,7 +25,9 @@ func All() []inventory.Extractor {
 	return []inventory.Extractor{
 		npm.New(),
 		golang.New(),
+		python.New(),
 		maven.New(),
+		nuget.New(),
 		cargo.New(),
 		composer.New(),
 		gem.New(),

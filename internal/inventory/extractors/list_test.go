@@ -27,7 +27,7 @@ func TestEveryEcosystemListed(t *testing.T) {
 			pkgs = append(pkgs, e.Name())
 		}
 	}
-	dirOf := map[string]string{"go": "golang"}
+	dirOf := map[string]string{"go": "golang", "pypi": "python"}
 	var listed []string
 	for _, n := range Names() {
 		d := n
