@@ -119,7 +119,14 @@ func assemble(subject *inventory.Project, subjectRef string, nodes map[string]*n
 			}
 		}
 	}
+	// Components no project reaches belong to the first project, with the
+	// edges among them (a lockfile without direct dependencies still has a
+	// graph below them).
 	first := projects[0]
+	inFirst := map[string]bool{}
+	for _, c := range first.Components {
+		inFirst[c.Key()] = true
+	}
 	var loose int
 	for _, ref := range order {
 		n := nodes[ref]
@@ -127,10 +134,25 @@ func assemble(subject *inventory.Project, subjectRef string, nodes map[string]*n
 			continue
 		}
 		loose++
-		cp := *n.c
-		first.Components = append(first.Components, &cp)
+		if !inFirst[n.c.Key()] {
+			inFirst[n.c.Key()] = true
+			cp := *n.c
+			first.Components = append(first.Components, &cp)
+		}
 		if len(deps) == 0 {
-			first.AddEdge(inventory.RootKey, cp.Key())
+			first.AddEdge(inventory.RootKey, n.c.Key())
+		}
+		for _, to := range deps[ref] {
+			t := nodes[to]
+			if t == nil || t.c == nil {
+				continue
+			}
+			first.AddEdge(n.c.Key(), t.c.Key())
+			if !inFirst[t.c.Key()] {
+				inFirst[t.c.Key()] = true
+				cp := *t.c
+				first.Components = append(first.Components, &cp)
+			}
 		}
 	}
 	switch {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -26,6 +27,15 @@ var fixtures = []struct {
 }{
 	{"npm", "../cli/testdata/app", ""},
 	{"go", "../inventory/golang/testdata/pruned", "../inventory/golang/testdata/modcache"},
+	{"pypi", "../inventory/python/testdata", ""},
+	{"cargo", "../inventory/cargo/testdata/workspace-v4", ""},
+	{"maven", "../inventory/maven/testdata/jars", ""},
+	{"gradle", "../inventory/maven/testdata/gradle", ""},
+	{"nuget", "../inventory/nuget/testdata/lockfile", ""},
+	{"composer", "../inventory/composer/testdata/lock-installed", ""},
+	{"gem", "../inventory/gem/testdata/rails-git-path", ""},
+	{"deb", "../inventory/deb/testdata/root", ""},
+	{"apk", "../inventory/apk/testdata/alpine320", ""},
 }
 
 var created = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -53,14 +63,16 @@ func scanFixture(t *testing.T, root, modcache string) *scan.Result {
 func billOf(res *scan.Result, name string) *sbom.Bill {
 	b := &sbom.Bill{Name: name, Projects: res.Projects, Components: res.Components,
 		Tool: "ospo", ToolVersion: "test", Created: created}
-	if len(res.Projects) == 1 {
-		b.Kind = res.Projects[0].Kind
-	}
+	b.Kind = res.Projects[0].Kind
 	return b
 }
 
 // summary is what a round trip must keep: components with their licenses
-// and scopes, and every project's graph.
+// and scopes, each project's direct dependencies, and the dependency graph
+// between components. An SBOM states one set of dependencies per
+// component, so when two projects' lockfiles disagree about a component's
+// dependencies the SBOM holds their union, and that union is what must
+// come back.
 type summary struct {
 	Components []string
 	Edges      []string
@@ -76,12 +88,17 @@ func summarise(res *scan.Result) summary {
 	for _, p := range res.Projects {
 		for from, tos := range p.Edges {
 			for _, to := range tos {
-				s.Edges = append(s.Edges, p.Path+": "+from+" -> "+to)
+				if from == inventory.RootKey {
+					s.Edges = append(s.Edges, p.Path+" -> "+to)
+				} else {
+					s.Edges = append(s.Edges, from+" -> "+to)
+				}
 			}
 		}
 	}
 	sort.Strings(s.Components)
 	sort.Strings(s.Edges)
+	s.Edges = slices.Compact(s.Edges)
 	return s
 }
 

@@ -39,7 +39,7 @@ func WriteSPDX(w io.Writer, b *Bill, tagValue bool) error {
 	if tagValue {
 		err = spdxtv.Write(doc, w)
 	} else {
-		err = spdxjson.Write(doc, w, spdxjson.Indent("  "))
+		err = spdxjson.Write(doc, w, spdxjson.Indent("  "), spdxjson.EscapeHTML(false))
 	}
 	if err != nil {
 		return fmt.Errorf("write SPDX: %w", err)
