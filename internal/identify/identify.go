@@ -72,25 +72,42 @@ func Run(ctx context.Context, inv []*inventory.Component, opts Options) []invent
 	type job struct {
 		dir   string
 		decls []license.Declared
+		extra []inventory.LicenseFile
 	}
 	byDir := map[string]*job{}
 	var jobs []*job
 	decls := make([]license.Declared, len(inv))
+	keys := make([]string, len(inv))
 	for i, c := range inv {
 		if c == nil {
 			continue
 		}
 		decls[i] = license.NormalizeAll(c.DeclaredLicenses)
-		if c.Dir == "" {
+		extra := listedFiles(c)
+		key := c.Dir
+		if key == "" && len(extra) > 0 {
+			// License files the extractor found outside any package
+			// directory (a distribution's copyright file).
+			for _, f := range extra {
+				key += "\x00" + f.AbsPath()
+			}
+		}
+		if key == "" {
 			continue
 		}
-		j, ok := byDir[c.Dir]
+		keys[i] = key
+		j, ok := byDir[key]
 		if !ok {
-			j = &job{dir: c.Dir}
-			byDir[c.Dir] = j
+			j = &job{dir: key}
+			byDir[key] = j
 			jobs = append(jobs, j)
 		}
 		j.decls = append(j.decls, decls[i])
+		for _, f := range extra {
+			if !hasFile(j.extra, f.Path) {
+				j.extra = append(j.extra, f)
+			}
+		}
 	}
 
 	results := make(map[string]*dirResult, len(jobs))
@@ -102,7 +119,7 @@ func Run(ctx context.Context, inv []*inventory.Component, opts Options) []invent
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				r := readDir(j.dir, j.decls, opts)
+				r := readDir(j.dir, j.decls, j.extra, opts)
 				mu.Lock()
 				results[j.dir] = r
 				if opts.Progress != nil {
@@ -144,11 +161,11 @@ func Run(ctx context.Context, inv []*inventory.Component, opts Options) []invent
 			keepConcluded(c, opts)
 			continue
 		}
-		if c.Dir == "" {
+		if keys[i] == "" {
 			conclude(c, decls[i], nil, opts)
 			continue
 		}
-		if r, ok := results[c.Dir]; ok {
+		if r, ok := results[keys[i]]; ok {
 			conclude(c, decls[i], r, opts)
 		}
 	}
@@ -177,7 +194,9 @@ func conclude(c *inventory.Component, decl license.Declared, r *dirResult, opts 
 		}
 	} else {
 		for _, f := range r.files {
-			if !hasFile(c.LicenseFiles, f.Path) {
+			if i := sameFile(c.LicenseFiles, f); i >= 0 {
+				c.LicenseFiles[i] = f
+			} else {
 				c.LicenseFiles = append(c.LicenseFiles, f)
 			}
 			if f.SHA256 != "" {
@@ -223,13 +242,39 @@ func keepConcluded(c *inventory.Component, opts Options) {
 	}
 }
 
-func hasFile(fs []inventory.LicenseFile, path string) bool {
-	for _, f := range fs {
+func hasFile(fs []inventory.LicenseFile, path string) bool { return fileIndex(fs, path) >= 0 }
+
+func fileIndex(fs []inventory.LicenseFile, path string) int {
+	for i, f := range fs {
 		if f.Path == path {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
+}
+
+// sameFile finds f in fs by where it is on disk, else by its shown path.
+func sameFile(fs []inventory.LicenseFile, f inventory.LicenseFile) int {
+	if f.AbsPath() != "" {
+		for i, g := range fs {
+			if g.AbsPath() == f.AbsPath() {
+				return i
+			}
+		}
+	}
+	return fileIndex(fs, f.Path)
+}
+
+// listedFiles are the license files an extractor listed on the component
+// that have not been identified yet.
+func listedFiles(c *inventory.Component) []inventory.LicenseFile {
+	var out []inventory.LicenseFile
+	for _, f := range c.LicenseFiles {
+		if f.Expression == "" && f.AbsPath() != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func hasLicenseKind(ds []license.Detection) bool {
@@ -245,8 +290,30 @@ func hasLicenseKind(ds []license.Detection) bool {
 // files named by "SEE LICENSE IN", and, when no component of the
 // directory has a usable declared license and there is no license file,
 // the License section of its README.
-func readDir(dir string, decls []license.Declared, opts Options) *dirResult {
+func readDir(dir string, decls []license.Declared, extra []inventory.LicenseFile, opts Options) *dirResult {
 	r := &dirResult{}
+	identifyExtra := func() {
+		for _, f := range extra {
+			abs := f.AbsPath()
+			done := false
+			for _, g := range r.files {
+				done = done || g.AbsPath() == abs
+			}
+			if done {
+				continue
+			}
+			kind := f.Kind
+			if kind == "" {
+				kind = license.KindLicense
+			}
+			r.identify(filepath.Dir(abs), filepath.Base(abs), kind, opts)
+		}
+	}
+	if strings.HasPrefix(dir, "\x00") {
+		identifyExtra()
+		return r
+	}
+	defer identifyExtra()
 	files, err := listDir(dir)
 	if err != nil {
 		r.problems = append(r.problems, inventory.Problem{Path: opts.Rel(dir), Message: fmt.Sprintf("read %s: %v", opts.Rel(dir), err)})

@@ -189,3 +189,44 @@ func TestListDir(t *testing.T) {
 		t.Error("listDir of a file succeeded")
 	}
 }
+
+// License files an extractor listed (a PEP 639 licenses/ file below the
+// package directory, a distribution's copyright file with no package
+// directory) are identified like the ones found in the directory.
+func TestRunListedFiles(t *testing.T) {
+	root := t.TempDir()
+	text, err := os.ReadFile(filepath.Join("..", "..", "LICENSE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"pkg/licenses/LICENSE.txt", "doc/copyright"} {
+		abs := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(abs, text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := filepath.Join(root, "pkg", "licenses", "LICENSE.txt")
+	copyright := filepath.Join(root, "doc", "copyright")
+	inDir := &inventory.Component{Ecosystem: "pypi", Name: "a", Version: "1", Dir: filepath.Join(root, "pkg"),
+		LicenseFiles: []inventory.LicenseFile{inventory.NewLicenseFile(sub, "pkg/licenses/LICENSE.txt", "license")}}
+	noDir := &inventory.Component{Ecosystem: "gem", Name: "b", Version: "2",
+		LicenseFiles: []inventory.LicenseFile{inventory.NewLicenseFile(copyright, "doc/copyright", "license")}}
+	nothing := &inventory.Component{Ecosystem: "gem", Name: "c", Version: "3"}
+	if probs := Run(context.Background(), []*inventory.Component{inDir, noDir, nothing}, Options{}); len(probs) > 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	for _, c := range []*inventory.Component{inDir, noDir} {
+		if c.License.Expression != "Apache-2.0" || c.License.Source != "detected" {
+			t.Errorf("%s: license %+v; want Apache-2.0 detected from the listed file", c.Name, c.License)
+		}
+		if len(c.LicenseFiles) != 1 || c.LicenseFiles[0].Expression != "Apache-2.0" {
+			t.Errorf("%s: license files %+v; want the listed file, identified once", c.Name, c.LicenseFiles)
+		}
+	}
+	if nothing.License.Expression != "NOASSERTION" {
+		t.Errorf("c: %+v", nothing.License)
+	}
+}
