@@ -119,6 +119,9 @@ func Parse(data []byte, path string) (*Policy, error) {
 	for i := range p.Exceptions {
 		p.Exceptions[i].Line = lines[fmt.Sprintf("exceptions[%d]", i)]
 	}
+	for i := range p.Vulnerabilities.Ignore {
+		p.Vulnerabilities.Ignore[i].Line = lines[fmt.Sprintf("vulnerabilities.ignore[%d]", i)]
+	}
 	if errs := validate(p, lines); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -270,6 +273,7 @@ func validate(p *Policy, lines map[string]int) []error {
 	if v := p.Contribute.DCO; v != "" && !v.Valid() {
 		bad("contribute.dco", "%q is not a verdict (want allow, review or deny)", v)
 	}
+	validateVulns(p, bad)
 	sortErrors(errs)
 	return errs
 }

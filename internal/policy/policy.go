@@ -49,6 +49,8 @@ type Policy struct {
 	Categories map[knowledge.Category]Verdict `yaml:"categories" json:"categories,omitempty"`
 	Exceptions []Exception                    `yaml:"exceptions" json:"exceptions,omitempty"`
 	Contribute Contribute                     `yaml:"contribute" json:"contribute"`
+	// Vulnerabilities decide components by their known vulnerabilities.
+	Vulnerabilities Vulnerabilities `yaml:"vulnerabilities" json:"vulnerabilities"`
 }
 
 // Project is the context the policy decides for.
