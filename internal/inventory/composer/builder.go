@@ -147,7 +147,7 @@ func (b *builder) installDir(m *pkgMeta, vendorDir string) string {
 	} else {
 		dir = filepath.Join(vendorDir, filepath.FromSlash(strings.ToLower(m.Name)))
 	}
-	return dirWithin(dir, b.opts.Root)
+	return fsread.DirWithin(dir, b.opts.Root)
 }
 
 // markInstalled points a component at its installed files. A

@@ -140,9 +140,9 @@ func (*Extractor) Extract(ctx context.Context, root string, files []string, opts
 // says where the vendor directory is.
 func (x *extraction) locate(dir string) *projectFiles {
 	pf := &projectFiles{dir: dir}
-	if p := filepath.Join(dir, "composer.json"); exists(p) {
+	if p := filepath.Join(dir, "composer.json"); fsread.IsFile(p) {
 		pf.manifestPath = p
-		data, err := readBounded(p, maxManifestSize)
+		data, err := fsread.ReadBounded(p, maxManifestSize)
 		if err == nil {
 			pf.manifest, err = parseManifest(data)
 		}
@@ -150,7 +150,7 @@ func (x *extraction) locate(dir string) *projectFiles {
 			x.problem(p, "cannot read composer.json: "+err.Error())
 		}
 	}
-	if p := filepath.Join(dir, "composer.lock"); exists(p) {
+	if p := filepath.Join(dir, "composer.lock"); fsread.IsFile(p) {
 		pf.lockPath = p
 	}
 	vendor := "vendor"
@@ -162,7 +162,7 @@ func (x *extraction) locate(dir string) *projectFiles {
 	} else {
 		pf.vendorDir = filepath.Join(dir, vendor)
 	}
-	if p := filepath.Join(pf.vendorDir, "composer", "installed.json"); exists(p) {
+	if p := filepath.Join(pf.vendorDir, "composer", "installed.json"); fsread.IsFile(p) {
 		pf.installedPath = p
 	}
 	return pf
@@ -176,7 +176,7 @@ func dropVendored(pfs []*projectFiles) []*projectFiles {
 	for _, pf := range pfs {
 		inside := false
 		for _, o := range pfs {
-			if o != pf && o.dir != pf.dir && within(pf.dir, o.vendorDir) {
+			if o != pf && o.dir != pf.dir && fsread.Within(pf.dir, o.vendorDir) {
 				inside = true
 				break
 			}
@@ -192,7 +192,7 @@ func dropVendored(pfs []*projectFiles) []*projectFiles {
 // directory (a package that ships its own vendor directory).
 func insideVendor(file string, pfs []*projectFiles) bool {
 	for _, pf := range pfs {
-		if within(file, pf.vendorDir) {
+		if fsread.Within(file, pf.vendorDir) {
 			return true
 		}
 	}
@@ -204,7 +204,7 @@ func insideVendor(file string, pfs []*projectFiles) bool {
 func (x *extraction) project(pf *projectFiles) *inventory.Project {
 	var lock *lockFile
 	if pf.lockPath != "" {
-		data, err := readBounded(pf.lockPath, maxLockfileSize)
+		data, err := fsread.ReadBounded(pf.lockPath, maxLockfileSize)
 		if err == nil {
 			lock, err = parseLock(data)
 		}
@@ -217,7 +217,7 @@ func (x *extraction) project(pf *projectFiles) *inventory.Project {
 	}
 	var inst *installedFile
 	if pf.installedPath != "" {
-		data, err := readBounded(pf.installedPath, maxLockfileSize)
+		data, err := fsread.ReadBounded(pf.installedPath, maxLockfileSize)
 		if err == nil {
 			inst, err = parseInstalled(data)
 		}
