@@ -17,6 +17,8 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
+	"ospo/internal/inventory/rootfs"
 )
 
 // Extractor reads apk databases.
@@ -85,7 +87,7 @@ func extractDB(root, abs string, opts inventory.Options) (*inventory.Project, []
 	var problems []inventory.Problem
 	f, err := os.Open(abs)
 	if err != nil {
-		return nil, []inventory.Problem{{Path: rel, Message: "read apk database: " + pathErr(err)}}
+		return nil, []inventory.Problem{{Path: rel, Message: "read apk database: " + fsread.Describe(err)}}
 	}
 	var pkgs []*apkPackage
 	msgs, err := parseInstalled(f, maxInstalled, func(p *apkPackage) { pkgs = append(pkgs, p) })
@@ -101,12 +103,12 @@ func extractDB(root, abs string, opts inventory.Options) (*inventory.Project, []
 	case errors.Is(err, errTooLarge):
 		problems = append(problems, inventory.Problem{Path: rel, Message: fmt.Sprintf("apk database is larger than %d bytes; only the packages before that point were read", maxInstalled)})
 	case err != nil:
-		problems = append(problems, inventory.Problem{Path: rel, Message: "read apk database: " + pathErr(err)})
+		problems = append(problems, inventory.Problem{Path: rel, Message: "read apk database: " + fsread.Describe(err)})
 	}
 
-	osr, err := readOSRelease(root)
+	osr, err := rootfs.OSRelease(root)
 	if err != nil {
-		problems = append(problems, inventory.Problem{Path: opts.Rel(filepath.Join(root, "etc/os-release")), Message: "read os-release: " + trimRoot(pathErr(err), root)})
+		problems = append(problems, inventory.Problem{Path: opts.Rel(filepath.Join(root, "etc/os-release")), Message: "read os-release: " + trimRoot(fsread.Describe(err), root)})
 	}
 	proj := &inventory.Project{
 		Ecosystem: "apk",
@@ -139,7 +141,7 @@ func extractDB(root, abs string, opts inventory.Options) (*inventory.Project, []
 	}
 
 	g := newGraph(kept)
-	distro := osr.distro()
+	distro := osr.Distro()
 	for _, p := range kept {
 		c := &inventory.Component{
 			Ecosystem: "apk",
@@ -165,7 +167,7 @@ func extractDB(root, abs string, opts inventory.Options) (*inventory.Project, []
 
 	world, hasWorld, err := readWorld(root)
 	if err != nil {
-		problems = append(problems, inventory.Problem{Path: opts.Rel(filepath.Join(root, worldRel)), Message: "read apk world: " + trimRoot(pathErr(err), root)})
+		problems = append(problems, inventory.Problem{Path: opts.Rel(filepath.Join(root, worldRel)), Message: "read apk world: " + trimRoot(fsread.Describe(err), root)})
 	}
 	proj.Notes = append(proj.Notes, g.link(proj, world, hasWorld)...)
 	proj.ComputePaths()
@@ -175,14 +177,14 @@ func extractDB(root, abs string, opts inventory.Options) (*inventory.Project, []
 // readWorld reads the names of etc/apk/world, the packages asked for;
 // hasWorld is false when there is no such file.
 func readWorld(root string) (names []string, hasWorld bool, err error) {
-	abs, err := resolveIn(root, worldRel)
+	abs, err := rootfs.Resolve(root, worldRel)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	data, err := readRegular(abs, maxWorld)
+	data, err := fsread.ReadBounded(abs, maxWorld)
 	if err != nil {
 		return nil, false, err
 	}
@@ -205,7 +207,7 @@ func licenseDir(root string, p *apkPackage) string {
 		if n == "" || strings.ContainsAny(n, "/\\") || n == "." || n == ".." {
 			continue
 		}
-		abs, err := resolveIn(root, licensesRel+n)
+		abs, err := rootfs.Resolve(root, licensesRel+n)
 		if err != nil {
 			continue
 		}
@@ -254,16 +256,6 @@ func listSome(items []string) string {
 		return strings.Join(items, ", ")
 	}
 	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d more", len(items)-n)
-}
-
-// pathErr is an error's message without the path an *fs.PathError
-// repeats.
-func pathErr(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // trimRoot removes the absolute root from a message.

@@ -1,7 +1,6 @@
 package apk
 
 import (
-	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,15 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 func scan(t *testing.T, dir string) *inventory.Inventory {
 	t.Helper()
-	inv, err := inventory.Scan(context.Background(), dir, filepath.Base(dir), []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatalf("scan %s: %v", dir, err)
-	}
-	return inv
+	return inventorytest.Scan(t, New(), dir, filepath.Base(dir), inventory.Options{})
 }
 
 // comp is what a test checks of a component.
@@ -292,24 +288,14 @@ func TestWants(t *testing.T) {
 		"installed":                  false,
 		"lib/apk/db/triggers":        false,
 	} {
-		if got := New().Wants(rel, fakeEntry{name: filepath.Base(rel)}); got != want {
+		if got := New().Wants(rel, inventorytest.Entry(filepath.Base(rel), 0)); got != want {
 			t.Errorf("Wants(%q) = %v, want %v", rel, got, want)
 		}
 	}
-	if New().Wants(installedRel, fakeEntry{name: "installed", mode: fs.ModeSymlink}) {
+	if New().Wants(installedRel, inventorytest.Entry("installed", fs.ModeSymlink)) {
 		t.Error("Wants a symlinked database")
 	}
 }
-
-type fakeEntry struct {
-	name string
-	mode fs.FileMode
-}
-
-func (e fakeEntry) Name() string               { return e.name }
-func (e fakeEntry) IsDir() bool                { return e.mode.IsDir() }
-func (e fakeEntry) Type() fs.FileMode          { return e.mode.Type() }
-func (e fakeEntry) Info() (fs.FileInfo, error) { return nil, fs.ErrNotExist }
 
 func TestSupports(t *testing.T) {
 	s := New().Supports()

@@ -37,6 +37,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // systemRegistry is where Debian and its derivatives install crate
@@ -155,7 +156,7 @@ func (e *Extractor) Extract(ctx context.Context, root string, files []string, op
 			continue
 		}
 		dir := filepath.Dir(m)
-		if parent := filepath.Dir(dir); dir != scanRoot && within(parent, scanRoot) && isPackagedCrate(dir) {
+		if parent := filepath.Dir(dir); dir != scanRoot && fsread.Within(parent, scanRoot) && isPackagedCrate(dir) {
 			registries[parent] = append(registries[parent], dir)
 			x.claimed[m] = true
 			continue
@@ -203,7 +204,7 @@ func (x *extraction) isClaimed(path string) bool {
 		return true
 	}
 	for _, d := range x.claimedDirs {
-		if within(path, d) {
+		if fsread.Within(path, d) {
 			return true
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 // testExtractor looks crates up only in the fixtures: the fake Cargo
@@ -38,11 +39,7 @@ func testExtractor(t testing.TB) (*Extractor, inventory.Options) {
 func scan(t testing.TB, dir string) *inventory.Inventory {
 	t.Helper()
 	e, opts := testExtractor(t)
-	inv, err := inventory.Scan(context.Background(), filepath.Join("testdata", dir), dir, []inventory.Extractor{e}, opts)
-	if err != nil {
-		t.Fatalf("scan %s: %v", dir, err)
-	}
-	return inv
+	return inventorytest.Scan(t, e, filepath.Join("testdata", dir), dir, opts)
 }
 
 // projectView is what a test compares of a project: every component in
@@ -425,10 +422,7 @@ func TestExtractGraph(t *testing.T) {
 // of their own, and nothing is reported twice.
 func TestExtractWholeTree(t *testing.T) {
 	e, opts := testExtractor(t)
-	inv, err := inventory.Scan(context.Background(), "testdata", "testdata", []inventory.Extractor{e}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, e, "testdata", "testdata", opts)
 	var got []string
 	for _, p := range inv.Projects {
 		got = append(got, p.Path+" "+p.Source)
@@ -497,10 +491,7 @@ func TestWants(t *testing.T) {
 // TestExtractSingleFile scans a lockfile given as the scan root.
 func TestExtractSingleFile(t *testing.T) {
 	e, opts := testExtractor(t)
-	inv, err := inventory.Scan(context.Background(), "testdata/lock-v2/Cargo.lock", "lock-v2/Cargo.lock", []inventory.Extractor{e}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, e, "testdata/lock-v2/Cargo.lock", "lock-v2/Cargo.lock", opts)
 	if len(inv.Projects) != 1 {
 		t.Fatalf("%d projects", len(inv.Projects))
 	}
@@ -559,16 +550,37 @@ func TestExtractRefusesSymlinkedLockfile(t *testing.T) {
 	if len(projects) != 0 {
 		t.Errorf("projects from a linked lockfile: %v", projects)
 	}
-	want := []inventory.Problem{{Path: "Cargo.lock", Message: "cannot read: is a symbolic link, which is not followed"}}
+	want := []inventory.Problem{{Path: "Cargo.lock", Message: "cannot read: is a symbolic link; not followed"}}
 	if diff := cmp.Diff(want, problems); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
 
-func TestReadBoundedLimit(t *testing.T) {
-	_, err := readBounded(filepath.Join("testdata", "lock-v1", "Cargo.lock"), 1<<10)
-	if err == nil || !strings.Contains(err.Error(), "larger than the read limit of 1024 bytes") {
-		t.Errorf("error %v, want the read limit", err)
+// TestExtractLockfileTooLarge: a lockfile over the limit is a problem that
+// states the limit. The file is sparse: its size is all that is looked at.
+func TestExtractLockfileTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	lock := filepath.Join(dir, "Cargo.lock")
+	f, err := os.Create(lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(maxLockfile + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	e, opts := testExtractor(t)
+	opts.Root = dir
+	projects, problems, err := e.Extract(context.Background(), dir, []string{lock}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(projects) != 0 {
+		t.Errorf("projects from an unread lockfile: %v", projects)
+	}
+	want := []inventory.Problem{{Path: "Cargo.lock", Message: "cannot read: file too large: 67108865 bytes, over the limit of 64 MiB"}}
+	if diff := cmp.Diff(want, problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
 
@@ -631,10 +643,7 @@ func TestExtractPackagedCrateWithLockfile(t *testing.T) {
 	copyFile(t, "no-deps-v3/Cargo.toml", filepath.Join(dir, "own", "Cargo.toml.orig"))
 
 	e, opts := testExtractor(t)
-	inv, err := inventory.Scan(context.Background(), dir, "tree", []inventory.Extractor{e}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, e, dir, "tree", opts)
 	var got []string
 	for _, p := range inv.Projects {
 		got = append(got, p.Path+" "+p.Source+" "+strings.Join(view(p).Components, ", "))
@@ -691,10 +700,7 @@ winapi = { version = "0.3", optional = true }
 	copyFile(t, "lock-v2/Cargo.toml", filepath.Join(ws, "tools", "gen", "x", "Cargo.toml"))
 
 	e, opts := testExtractor(t)
-	inv, err := inventory.Scan(context.Background(), ws, "ws", []inventory.Extractor{e}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, e, ws, "ws", opts)
 	var got []projectView
 	for _, p := range inv.Projects {
 		got = append(got, view(p))
@@ -738,10 +744,7 @@ func TestExtractLockfileIssues(t *testing.T) {
 	lock = strings.Replace(lock, " \"syn\",\n", " \"syn\",\n \"gone 1.0.0\",\n", 1)
 	writeFile(t, filepath.Join(dir, "Cargo.lock"), lock)
 	e, opts := testExtractor(t)
-	inv, err := inventory.Scan(context.Background(), dir, ".", []inventory.Extractor{e}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, e, dir, ".", opts)
 	p := inv.Projects[0]
 	if !containsString(p.Notes, `Cargo.lock: dependency "gone 1.0.0" of digenum 0.1.0 names no locked package`) {
 		t.Errorf("notes %q", p.Notes)

@@ -11,6 +11,7 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // newProject starts the project of a workspace; path is shown when the
@@ -41,7 +42,7 @@ func (x *extraction) lockProject(lockPath string) *inventory.Project {
 	}
 	x.claimDir(filepath.Join(dir, "target"))
 
-	data, err := readBounded(lockPath, maxLockfile)
+	data, err := fsread.ReadBounded(lockPath, maxLockfile)
 	msg := ""
 	var lock *lockfile
 	if err != nil {
@@ -314,7 +315,7 @@ func fillFromSource(c *inventory.Component, s *crateSource, opts inventory.Optio
 	if len(c.Hashes) == 0 {
 		addHash(c, s.Checksum)
 	}
-	if s.Vendored && within(s.Dir, filepath.Clean(opts.Root)) {
+	if s.Vendored && fsread.Within(s.Dir, filepath.Clean(opts.Root)) {
 		c.Locations = appendUnique(c.Locations, opts.Rel(s.Dir))
 	}
 }

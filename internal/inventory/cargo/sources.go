@@ -10,6 +10,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // crateSource is a crate's unpacked sources found on this machine: a
@@ -149,7 +150,7 @@ func (f *crateFinder) problem(path, msg string) {
 // readManifestFile reads and parses a Cargo.toml; on failure it returns a
 // message for a Problem.
 func readManifestFile(path string) (*manifest, string) {
-	data, err := readBounded(path, maxManifest)
+	data, err := fsread.ReadBounded(path, maxManifest)
 	if err != nil {
 		return nil, fileError(err)
 	}
@@ -164,7 +165,7 @@ func readManifestFile(path string) (*manifest, string) {
 // distributions record beside the sources. Debian writes a placeholder
 // sentence when it has none, so only a SHA-256 hex digest is taken.
 func readCrateChecksum(dir string) string {
-	data, err := readBounded(filepath.Join(dir, ".cargo-checksum.json"), maxChecksum)
+	data, err := fsread.ReadBounded(filepath.Join(dir, ".cargo-checksum.json"), maxChecksum)
 	if err != nil {
 		return ""
 	}
@@ -203,7 +204,7 @@ func vendorDirs(dir string) []string {
 		}
 	}
 	for _, name := range []string{"config.toml", "config"} {
-		data, err := readBounded(filepath.Join(dir, ".cargo", name), maxConfig)
+		data, err := fsread.ReadBounded(filepath.Join(dir, ".cargo", name), maxConfig)
 		if err != nil {
 			continue
 		}

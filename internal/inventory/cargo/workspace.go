@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // workspace is a project's own crates: the root package, the workspace
@@ -97,7 +98,7 @@ func (x *extraction) loadWorkspace(dir string) *workspace {
 				d.Path = filepath.Clean(filepath.Join(base, filepath.FromSlash(d.Path)))
 				target := filepath.Join(d.Path, "Cargo.toml")
 				switch {
-				case !within(d.Path, filepath.Clean(x.opts.Root)):
+				case !fsread.Within(d.Path, filepath.Clean(x.opts.Root)):
 					outside = appendUnique(outside, x.opts.Rel(d.Path))
 				case !isFile(target):
 					missing = appendUnique(missing, x.opts.Rel(d.Path))
@@ -178,7 +179,7 @@ func (x *extraction) excluded(dir, memberDir string, exclude []string) bool {
 			continue
 		}
 		ed := filepath.Clean(filepath.Join(dir, filepath.FromSlash(e)))
-		if within(memberDir, ed) {
+		if fsread.Within(memberDir, ed) {
 			return true
 		}
 		if ok, _ := filepath.Match(ed, memberDir); ok {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // builder gathers the components of one project and the edges between

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // Extractor reads Composer projects. It holds no state.

@@ -1,22 +1,18 @@
 package composer
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -25,90 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // the user would, with the fixture directory as the root.
 func scan(t *testing.T, dir string) *inventory.Inventory {
 	t.Helper()
-	inv, err := inventory.Scan(context.Background(), filepath.Join("testdata", dir), dir, []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatalf("scan %s: %v", dir, err)
-	}
-	return inv
-}
-
-// scanSummary is what the golden files hold: everything the extractor
-// decides, in a stable order.
-type scanSummary struct {
-	Projects []projectSummary    `json:"projects"`
-	Problems []inventory.Problem `json:"problems,omitempty"`
-}
-
-type projectSummary struct {
-	Name, Version, Path, Source string
-	Notes                       []string            `json:",omitempty"`
-	Components                  []componentSummary  `json:",omitempty"`
-	Edges                       map[string][]string `json:",omitempty"`
-}
-
-type componentSummary struct {
-	Ref              string
-	PURL             string
-	Scope            inventory.Scope
-	Direct           bool     `json:",omitempty"`
-	Installed        bool     `json:",omitempty"`
-	Paths            []string `json:",omitempty"`
-	Locations        []string `json:",omitempty"`
-	DeclaredLicenses []string `json:",omitempty"`
-	Supplier         string   `json:",omitempty"`
-	Homepage         string   `json:",omitempty"`
-	Repository       string   `json:",omitempty"`
-	Funding          []string `json:",omitempty"`
-	Hashes           []string `json:",omitempty"`
-	Resolved         string   `json:",omitempty"`
-	Dir              string   `json:",omitempty"`
-}
-
-func summarize(t *testing.T, inv *inventory.Inventory) scanSummary {
-	t.Helper()
-	abs, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s scanSummary
-	for _, p := range inv.Projects {
-		ps := projectSummary{Name: p.Name, Version: p.Version, Path: p.Path, Source: p.Source, Notes: p.Notes}
-		if len(p.Edges) > 0 {
-			ps.Edges = map[string][]string{}
-			for from, tos := range p.Edges {
-				if from == inventory.RootKey {
-					from = "(root)"
-				}
-				ps.Edges[from] = tos
-			}
-		}
-		for _, c := range p.Components {
-			cs := componentSummary{
-				Ref: c.Ref(), PURL: c.PURL, Scope: c.Scope, Direct: c.Direct, Installed: c.Installed,
-				Locations: c.Locations, DeclaredLicenses: c.DeclaredLicenses,
-				Supplier: c.Supplier, Homepage: c.Homepage, Repository: c.Repository, Funding: c.Funding,
-				Resolved: c.Resolved,
-			}
-			for _, path := range c.Paths {
-				cs.Paths = append(cs.Paths, strings.Join(path, " > "))
-			}
-			for _, h := range c.Hashes {
-				cs.Hashes = append(cs.Hashes, h.Algorithm+":"+h.Value)
-			}
-			if c.Dir != "" {
-				rel, err := filepath.Rel(abs, c.Dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cs.Dir = filepath.ToSlash(rel)
-			}
-			ps.Components = append(ps.Components, cs)
-		}
-		s.Projects = append(s.Projects, ps)
-	}
-	s.Problems = append(s.Problems, inv.Problems...)
-	sort.Slice(s.Problems, func(i, j int) bool { return s.Problems[i].Path < s.Problems[j].Path })
-	return s
+	return inventorytest.Scan(t, New(), filepath.Join("testdata", dir), dir, inventory.Options{})
 }
 
 var fixtures = []string{
@@ -126,35 +39,8 @@ var fixtures = []string{
 func TestExtractGolden(t *testing.T) {
 	for _, dir := range fixtures {
 		t.Run(dir, func(t *testing.T) {
-			got := summarize(t, scan(t, dir))
-			golden := filepath.Join("testdata", "golden", dir+".json")
-			if *update {
-				var buf bytes.Buffer
-				enc := json.NewEncoder(&buf)
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(got); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			data, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden file (run with -update to create it): %v", err)
-			}
-			var want scanSummary
-			if err := json.Unmarshal(data, &want); err != nil {
-				t.Fatalf("golden %s: %v", golden, err)
-			}
-			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("%s: mismatch (-golden +got):\n%s", dir, diff)
-			}
+			got := inventorytest.Summarize(t, scan(t, dir), inventorytest.Options{})
+			inventorytest.Golden(t, filepath.Join("testdata", "golden", dir+".json"), got, *update)
 		})
 	}
 }
@@ -385,25 +271,14 @@ func TestWants(t *testing.T) {
 		{"vendor/composer.json", true},
 	}
 	for _, tt := range tests {
-		if got := New().Wants(tt.rel, fileEntry{name: filepath.Base(tt.rel)}); got != tt.want {
+		if got := New().Wants(tt.rel, inventorytest.Entry(filepath.Base(tt.rel), 0)); got != tt.want {
 			t.Errorf("Wants(%q) = %v, want %v", tt.rel, got, tt.want)
 		}
 	}
-	if New().Wants("composer.lock", fileEntry{name: "composer.lock", mode: fs.ModeSymlink}) {
+	if New().Wants("composer.lock", inventorytest.Entry("composer.lock", fs.ModeSymlink)) {
 		t.Error("Wants a symlinked lockfile, which may lead out of the root")
 	}
 }
-
-// fileEntry is a fs.DirEntry for Wants.
-type fileEntry struct {
-	name string
-	mode fs.FileMode
-}
-
-func (e fileEntry) Name() string               { return e.name }
-func (e fileEntry) IsDir() bool                { return e.mode.IsDir() }
-func (e fileEntry) Type() fs.FileMode          { return e.mode.Type() }
-func (e fileEntry) Info() (fs.FileInfo, error) { return nil, fs.ErrNotExist }
 
 func TestExtractCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -450,16 +325,32 @@ func TestSymlinkOutsideRoot(t *testing.T) {
 	}
 }
 
+// TestTooLarge: a lockfile over the limit is a problem that states the
+// limit, and the manifest beside it is still read. The file is sparse: its
+// size is all that is looked at.
 func TestTooLarge(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "composer.lock")
-	if err := os.WriteFile(path, make([]byte, 100), 0o644); err != nil {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "composer.json"), []byte(`{"name": "acme/app", "require": {"acme/lib": "^1.0"}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := readBounded(path, 10); !errors.Is(err, errTooLarge) {
-		t.Errorf("err = %v, want errTooLarge", err)
+	f, err := os.Create(filepath.Join(root, "composer.lock"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := readBounded(t.TempDir(), 10); !errors.Is(err, errNotRegular) {
-		t.Errorf("directory: err = %v, want errNotRegular", err)
+	if err := f.Truncate(maxLockfileSize + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	inv, err := inventory.Scan(context.Background(), root, "proj", []inventory.Extractor{New()}, inventory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []inventory.Problem{{Path: "proj/composer.lock", Message: "cannot read composer.lock: file too large: 67108865 bytes, over the limit of 64 MiB"}}
+	if diff := cmp.Diff(want, inv.Problems); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	if len(inv.Projects) != 1 || inv.Projects[0].Source != "manifest" {
+		t.Errorf("projects %+v, want the manifest read", inv.Projects)
 	}
 }
 

@@ -21,6 +21,8 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
+	"ospo/internal/inventory/rootfs"
 )
 
 // Extractor reads dpkg databases.
@@ -102,9 +104,9 @@ func (e *Extractor) Extract(ctx context.Context, root string, files []string, op
 		return nil, nil, nil
 	}
 
-	osr, err := readOSRelease(root)
+	osr, err := rootfs.OSRelease(root)
 	if err != nil {
-		problems = append(problems, inventory.Problem{Path: opts.Rel(filepath.Join(root, "etc/os-release")), Message: "read os-release: " + trimRoot(pathErr(err), root)})
+		problems = append(problems, inventory.Problem{Path: opts.Rel(filepath.Join(root, "etc/os-release")), Message: "read os-release: " + trimRoot(fsread.Describe(err), root)})
 	}
 	proj := &inventory.Project{
 		Ecosystem: "deb",
@@ -124,7 +126,7 @@ func (e *Extractor) Extract(ctx context.Context, root string, files []string, op
 	kept, skipped := selectInstalled(pkgs)
 	proj.Notes = append(proj.Notes, skipped...)
 	g := newGraph(kept)
-	comps := g.components(proj.Name, osr.distro(), func(p *dpkgPackage) string { return opts.Rel(pkgFile[p]) })
+	comps := g.components(proj.Name, osr.Distro(), func(p *dpkgPackage) string { return opts.Rel(pkgFile[p]) })
 
 	lic := &licenseReader{root: root, opts: opts, cache: map[string]*docInfo{}}
 	problems = append(problems, lic.fill(ctx, kept, comps)...)
@@ -146,7 +148,7 @@ func readStatusFile(abs string, opts inventory.Options) ([]*dpkgPackage, []inven
 	rel := opts.Rel(abs)
 	f, err := os.Open(abs)
 	if err != nil {
-		return nil, []inventory.Problem{{Path: rel, Message: "read dpkg status: " + pathErr(err)}}
+		return nil, []inventory.Problem{{Path: rel, Message: "read dpkg status: " + fsread.Describe(err)}}
 	}
 	defer f.Close()
 	var pkgs []*dpkgPackage
@@ -163,7 +165,7 @@ func readStatusFile(abs string, opts inventory.Options) ([]*dpkgPackage, []inven
 	case errors.Is(err, errTooLarge):
 		problems = append(problems, inventory.Problem{Path: rel, Message: fmt.Sprintf("dpkg status is larger than %d bytes; only the packages before that point were read", maxStatus)})
 	case err != nil:
-		problems = append(problems, inventory.Problem{Path: rel, Message: "read dpkg status: " + pathErr(err)})
+		problems = append(problems, inventory.Problem{Path: rel, Message: "read dpkg status: " + fsread.Describe(err)})
 	}
 	return pkgs, problems
 }
@@ -347,13 +349,13 @@ func (l *licenseReader) fill(ctx context.Context, pkgs []*dpkgPackage, comps []*
 // directory named after the package, followed within the root when it is
 // a link to another package's.
 func (l *licenseReader) read(p *dpkgPackage) *docInfo {
-	abs, err := resolveIn(l.root, docRel+p.Name+"/copyright")
+	abs, err := rootfs.Resolve(l.root, docRel+p.Name+"/copyright")
 	if errors.Is(err, fs.ErrNotExist) {
 		return &docInfo{}
 	}
 	if err != nil {
 		rel := l.opts.Rel(filepath.Join(l.root, docRel+p.Name, "copyright"))
-		return &docInfo{problem: &inventory.Problem{Path: rel, Message: "find copyright file: " + trimRoot(pathErr(err), l.root)}}
+		return &docInfo{problem: &inventory.Problem{Path: rel, Message: "find copyright file: " + trimRoot(fsread.Describe(err), l.root)}}
 	}
 	l.mu.Lock()
 	if info, ok := l.cache[abs]; ok {
@@ -381,9 +383,9 @@ func (l *licenseReader) read(p *dpkgPackage) *docInfo {
 // another name is recorded as a license file of its own.
 func readCopyright(abs string, opts inventory.Options) *docInfo {
 	info := &docInfo{}
-	data, err := readRegular(abs, maxCopyright)
+	data, err := fsread.ReadBounded(abs, maxCopyright)
 	if err != nil {
-		info.problem = &inventory.Problem{Path: opts.Rel(abs), Message: "read copyright file: " + pathErr(err)}
+		info.problem = &inventory.Problem{Path: opts.Rel(abs), Message: "read copyright file: " + fsread.Describe(err)}
 		return info
 	}
 	if path.Base(filepath.ToSlash(abs)) == "copyright" {
@@ -394,16 +396,6 @@ func readCopyright(abs string, opts inventory.Options) *docInfo {
 	}
 	info.license = parseCopyright(data).Expression
 	return info
-}
-
-// pathErr is an error's message without the path an *fs.PathError
-// repeats.
-func pathErr(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
-	}
-	return err.Error()
 }
 
 // trimRoot removes the absolute root from a message.

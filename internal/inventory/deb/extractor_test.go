@@ -13,16 +13,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 // scan runs a whole scan with the deb extractor on one fixture root.
 func scan(t *testing.T, dir string) *inventory.Inventory {
 	t.Helper()
-	inv, err := inventory.Scan(context.Background(), dir, filepath.Base(dir), []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatalf("scan %s: %v", dir, err)
-	}
-	return inv
+	return inventorytest.Scan(t, New(), dir, filepath.Base(dir), inventory.Options{})
 }
 
 // comp is what a test checks of a component.
@@ -249,10 +246,45 @@ func TestExtractStates(t *testing.T) {
 	}
 }
 
+// linkedRoot builds a system root whose doc directories are links an
+// untrusted image may hold: within the root, out of it, and in a loop.
+func linkedRoot(t *testing.T) string {
+	t.Helper()
+	base := t.TempDir()
+	root := filepath.Join(base, "root")
+	outside := filepath.Join(base, "secret")
+	for _, d := range []string{filepath.Join(root, "usr/share/doc/real"), filepath.Join(root, "usr/lib"), filepath.Join(root, "etc"), outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for p, s := range map[string]string{
+		filepath.Join(root, "usr/share/doc/real/copyright"): "inside",
+		filepath.Join(root, "usr/lib/os-release"):           "ID=debian\n",
+		filepath.Join(outside, "copyright"):                 "outside",
+	} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, target := range map[string]string{
+		"usr/share/doc/absolute": "/usr/share/doc/real",
+		"usr/share/doc/escape":   "../../../../secret",
+		"usr/share/doc/abs-out":  outside,
+		"usr/share/doc/loop":     "loop",
+		"etc/os-release":         "../usr/lib/os-release",
+	} {
+		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+			t.Skip("no symlinks:", err)
+		}
+	}
+	return root
+}
+
 // A doc directory that links out of the root must not lead the license
 // reading there.
 func TestExtractLinksStayInRoot(t *testing.T) {
-	root, _ := mkroot(t)
+	root := linkedRoot(t)
 	status := "Package: real\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n" +
 		"Package: absolute\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n" +
 		"Package: escape\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n" +
@@ -294,24 +326,14 @@ func TestWants(t *testing.T) {
 		{"status", false},
 	}
 	for _, tt := range tests {
-		if got := New().Wants(tt.rel, fakeEntry{name: filepath.Base(tt.rel)}); got != tt.want {
+		if got := New().Wants(tt.rel, inventorytest.Entry(filepath.Base(tt.rel), 0)); got != tt.want {
 			t.Errorf("Wants(%q) = %v, want %v", tt.rel, got, tt.want)
 		}
 	}
-	if New().Wants("var/lib/dpkg/status", fakeEntry{name: "status", mode: fs.ModeSymlink}) {
+	if New().Wants("var/lib/dpkg/status", inventorytest.Entry("status", fs.ModeSymlink)) {
 		t.Error("Wants a symlinked status file")
 	}
 }
-
-type fakeEntry struct {
-	name string
-	mode fs.FileMode
-}
-
-func (e fakeEntry) Name() string               { return e.name }
-func (e fakeEntry) IsDir() bool                { return e.mode.IsDir() }
-func (e fakeEntry) Type() fs.FileMode          { return e.mode.Type() }
-func (e fakeEntry) Info() (fs.FileInfo, error) { return nil, fs.ErrNotExist }
 
 func TestSupports(t *testing.T) {
 	s := New().Supports()

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // Extractor reads Bundler projects and installed gems.
@@ -156,10 +157,10 @@ func (x *extraction) inGemSources(file string) bool {
 	dir := filepath.Dir(file)
 	for {
 		parent := filepath.Dir(dir)
-		if parent == dir || !within(parent, x.opts.Root) {
+		if parent == dir || !fsread.Within(parent, x.opts.Root) {
 			return false
 		}
-		if filepath.Base(dir) == "gems" && (isDir(filepath.Join(parent, "specifications")) || filepath.Base(parent) == "bundler") {
+		if filepath.Base(dir) == "gems" && (fsread.IsDir(filepath.Join(parent, "specifications")) || filepath.Base(parent) == "bundler") {
 			return true
 		}
 		dir = parent
@@ -173,11 +174,11 @@ func (x *extraction) locate(dir string) *projectFiles {
 	pf := &projectFiles{dir: dir}
 	for _, names := range lockNames {
 		lock, manifest := filepath.Join(dir, names[0]), filepath.Join(dir, names[1])
-		if exists(lock) || exists(manifest) {
-			if exists(lock) {
+		if fsread.IsFile(lock) || fsread.IsFile(manifest) {
+			if fsread.IsFile(lock) {
 				pf.lockPath = lock
 			}
-			if exists(manifest) {
+			if fsread.IsFile(manifest) {
 				pf.manifestPath = manifest
 			}
 			break
@@ -190,7 +191,7 @@ func (x *extraction) locate(dir string) *projectFiles {
 	bases = append(bases, filepath.Join(dir, "vendor", "bundle"))
 	seen := map[string]bool{}
 	for _, b := range bases {
-		if seen[b] || dirWithin(b, x.opts.Root) == "" {
+		if seen[b] || fsread.DirWithin(b, x.opts.Root) == "" {
 			continue
 		}
 		seen[b] = true
@@ -206,7 +207,7 @@ func (x *extraction) locate(dir string) *projectFiles {
 // homesUnder returns dir when it is a gem home, else the homes one and
 // two levels below it (vendor/bundle/ruby/3.1.0).
 func homesUnder(dir string) []string {
-	if isDir(filepath.Join(dir, "specifications")) {
+	if fsread.IsDir(filepath.Join(dir, "specifications")) {
 		return []string{dir}
 	}
 	var out []string
@@ -216,14 +217,14 @@ func homesUnder(dir string) []string {
 			continue
 		}
 		d1 := filepath.Join(dir, e1.Name())
-		if isDir(filepath.Join(d1, "specifications")) {
+		if fsread.IsDir(filepath.Join(d1, "specifications")) {
 			out = append(out, d1)
 			continue
 		}
 		level2, _ := os.ReadDir(d1)
 		for _, e2 := range level2 {
 			d2 := filepath.Join(d1, e2.Name())
-			if e2.IsDir() && isDir(filepath.Join(d2, "specifications")) {
+			if e2.IsDir() && fsread.IsDir(filepath.Join(d2, "specifications")) {
 				out = append(out, d2)
 			}
 		}
@@ -235,7 +236,7 @@ func homesUnder(dir string) []string {
 // bundlePath reads BUNDLE_PATH from the project's .bundle/config, made
 // absolute against the project directory.
 func bundlePath(dir string) string {
-	data, err := readBounded(filepath.Join(dir, ".bundle", "config"), 1<<20)
+	data, err := fsread.ReadBounded(filepath.Join(dir, ".bundle", "config"), 1<<20)
 	if err != nil {
 		return ""
 	}
@@ -279,7 +280,7 @@ func (x *extraction) cacheHomes() []*gemHome {
 
 // readText reads a Bundler file or reports why it could not.
 func (x *extraction) readText(path string) []byte {
-	data, err := readBounded(path, maxLockfileSize)
+	data, err := fsread.ReadBounded(path, maxLockfileSize)
 	if err != nil {
 		x.problem(path, "cannot read "+filepath.Base(path)+": "+err.Error())
 		return nil
@@ -289,7 +290,7 @@ func (x *extraction) readText(path string) []byte {
 
 // readGemfile reads and scans a Gemfile, nil when it cannot be read.
 func (x *extraction) readGemfile(path string) *gemfile {
-	data, err := readBounded(path, maxManifestSize)
+	data, err := fsread.ReadBounded(path, maxManifestSize)
 	if err == nil {
 		var gf *gemfile
 		if gf, err = parseGemfile(bytes.NewReader(data)); err == nil {

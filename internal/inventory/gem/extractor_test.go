@@ -1,22 +1,19 @@
 package gem
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -25,100 +22,14 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // machine's GEM_HOME.
 func noEnv(string) string { return "" }
 
-// scanWith runs a whole scan with the gem extractor, as the user would.
-func scanWith(t *testing.T, root, display string, e *Extractor, opts inventory.Options) *inventory.Inventory {
-	t.Helper()
-	inv, err := inventory.Scan(context.Background(), root, display, []inventory.Extractor{e}, opts)
-	if err != nil {
-		t.Fatalf("scan %s: %v", root, err)
-	}
-	return inv
-}
-
 // scan scans one fixture with the fixture directory as the root.
 func scan(t *testing.T, dir string) *inventory.Inventory {
 	t.Helper()
-	return scanWith(t, filepath.Join("testdata", dir), dir, &Extractor{getenv: noEnv}, inventory.Options{})
+	return inventorytest.Scan(t, &Extractor{getenv: noEnv}, filepath.Join("testdata", dir), dir, inventory.Options{})
 }
 
-type scanSummary struct {
-	Projects []projectSummary    `json:"projects"`
-	Problems []inventory.Problem `json:"problems,omitempty"`
-}
-
-type projectSummary struct {
-	Name, Version, Path, Source string
-	Notes                       []string            `json:",omitempty"`
-	Components                  []componentSummary  `json:",omitempty"`
-	Edges                       map[string][]string `json:",omitempty"`
-}
-
-type componentSummary struct {
-	Ref              string
-	PURL             string
-	Scope            inventory.Scope
-	Direct           bool     `json:",omitempty"`
-	Installed        bool     `json:",omitempty"`
-	Paths            []string `json:",omitempty"`
-	Locations        []string `json:",omitempty"`
-	DeclaredLicenses []string `json:",omitempty"`
-	LicenseFiles     []string `json:",omitempty"`
-	Supplier         string   `json:",omitempty"`
-	Homepage         string   `json:",omitempty"`
-	Repository       string   `json:",omitempty"`
-	Hashes           []string `json:",omitempty"`
-	Resolved         string   `json:",omitempty"`
-	Dir              string   `json:",omitempty"`
-}
-
-func summarize(t *testing.T, inv *inventory.Inventory) scanSummary {
-	t.Helper()
-	abs, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s scanSummary
-	for _, p := range inv.Projects {
-		ps := projectSummary{Name: p.Name, Version: p.Version, Path: p.Path, Source: p.Source, Notes: p.Notes}
-		if len(p.Edges) > 0 {
-			ps.Edges = map[string][]string{}
-			for from, tos := range p.Edges {
-				if from == inventory.RootKey {
-					from = "(root)"
-				}
-				ps.Edges[from] = tos
-			}
-		}
-		for _, c := range p.Components {
-			cs := componentSummary{
-				Ref: c.Ref(), PURL: c.PURL, Scope: c.Scope, Direct: c.Direct, Installed: c.Installed,
-				Locations: c.Locations, DeclaredLicenses: c.DeclaredLicenses,
-				Supplier: c.Supplier, Homepage: c.Homepage, Repository: c.Repository, Resolved: c.Resolved,
-			}
-			for _, path := range c.Paths {
-				cs.Paths = append(cs.Paths, strings.Join(path, " > "))
-			}
-			for _, h := range c.Hashes {
-				cs.Hashes = append(cs.Hashes, h.Algorithm+":"+h.Value)
-			}
-			for _, f := range c.LicenseFiles {
-				cs.LicenseFiles = append(cs.LicenseFiles, f.Path)
-			}
-			if c.Dir != "" {
-				rel, err := filepath.Rel(abs, c.Dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cs.Dir = filepath.ToSlash(rel)
-			}
-			ps.Components = append(ps.Components, cs)
-		}
-		s.Projects = append(s.Projects, ps)
-	}
-	s.Problems = append(s.Problems, inv.Problems...)
-	sort.Slice(s.Problems, func(i, j int) bool { return s.Problems[i].Path < s.Problems[j].Path })
-	return s
-}
+// licenseFilePath is how a license file is shown in the golden files.
+func licenseFilePath(f inventory.LicenseFile) string { return f.Path }
 
 // TestExtractGolden scans the small fixtures and compares all that the
 // extractor decided with their golden files. Run with -update after a
@@ -135,35 +46,8 @@ func TestExtractGolden(t *testing.T) {
 		"debian",
 	} {
 		t.Run(dir, func(t *testing.T) {
-			got := summarize(t, scan(t, dir))
-			golden := filepath.Join("testdata", "golden", dir+".json")
-			if *update {
-				var buf bytes.Buffer
-				enc := json.NewEncoder(&buf)
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(got); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			data, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden file (run with -update to create it): %v", err)
-			}
-			var want scanSummary
-			if err := json.Unmarshal(data, &want); err != nil {
-				t.Fatalf("golden %s: %v", golden, err)
-			}
-			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("%s: mismatch (-golden +got):\n%s", dir, diff)
-			}
+			got := inventorytest.Summarize(t, scan(t, dir), inventorytest.Options{LicenseFile: licenseFilePath})
+			inventorytest.Golden(t, filepath.Join("testdata", "golden", dir+".json"), got, *update)
 		})
 	}
 }
@@ -404,7 +288,7 @@ func TestGemCache(t *testing.T) {
 		}}, inventory.Options{}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			p := only(t, scanWith(t, lockOnlyCopy(t), "app", run.e, run.opts))
+			p := only(t, inventorytest.Scan(t, run.e, lockOnlyCopy(t), "app", run.opts))
 			if p.Source != "lockfile" {
 				t.Errorf("source %q", p.Source)
 			}
@@ -425,7 +309,7 @@ func TestGemCache(t *testing.T) {
 		})
 	}
 	// Without a cache nothing is known beyond the lockfile.
-	p := only(t, scanWith(t, lockOnlyCopy(t), "app", &Extractor{getenv: noEnv}, inventory.Options{}))
+	p := only(t, inventorytest.Scan(t, &Extractor{getenv: noEnv}, lockOnlyCopy(t), "app", inventory.Options{}))
 	if c := component(t, p, "rake"); len(c.DeclaredLicenses) != 0 || c.Dir != "" {
 		t.Errorf("rake without cache: %v %q", c.DeclaredLicenses, c.Dir)
 	}
@@ -443,7 +327,7 @@ func TestGitCheckout(t *testing.T) {
 	}
 	checkout := filepath.Join(home, "bundler", "gems", "turbo-rails-30cd8fcc6f82")
 	copyFile(t, filepath.Join("testdata", "gemspecs", "turbo-rails.gemspec"), filepath.Join(checkout, "turbo-rails.gemspec"))
-	p := only(t, scanWith(t, dir, "app", &Extractor{getenv: noEnv}, inventory.Options{}))
+	p := only(t, inventorytest.Scan(t, &Extractor{getenv: noEnv}, dir, "app", inventory.Options{}))
 	c := component(t, p, "turbo-rails")
 	if c.Dir != checkout || !c.Installed {
 		t.Errorf("turbo-rails dir %q installed %v", c.Dir, c.Installed)
@@ -511,7 +395,7 @@ func TestBrokenLock(t *testing.T) {
 }
 
 func TestScanSingleLockfile(t *testing.T) {
-	inv := scanWith(t, filepath.Join("testdata", "bundle-vendored", "Gemfile.lock"), "Gemfile.lock", &Extractor{getenv: noEnv}, inventory.Options{})
+	inv := inventorytest.Scan(t, &Extractor{getenv: noEnv}, filepath.Join("testdata", "bundle-vendored", "Gemfile.lock"), "Gemfile.lock", inventory.Options{})
 	p := only(t, inv)
 	// The Gemfile and the vendor directory beside it are still read.
 	if p.Source != "installed+lockfile" || component(t, p, "debug").Scope != inventory.ScopeDev {
@@ -530,7 +414,7 @@ func TestVendorBundleOutsideRoot(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "vendor", "bundle")); err != nil {
 		t.Skip("symlinks:", err)
 	}
-	p := only(t, scanWith(t, dir, "app", &Extractor{getenv: noEnv}, inventory.Options{}))
+	p := only(t, inventorytest.Scan(t, &Extractor{getenv: noEnv}, dir, "app", inventory.Options{}))
 	if p.Source != "lockfile" || len(component(t, p, "rake").DeclaredLicenses) != 0 {
 		t.Errorf("source %q: the linked vendor/bundle was read", p.Source)
 	}
@@ -554,25 +438,14 @@ func TestWants(t *testing.T) {
 		{"Gemfile.lock.bak", false},
 	}
 	for _, tt := range tests {
-		if got := New().Wants(tt.rel, fileEntry{name: filepath.Base(tt.rel)}); got != tt.want {
+		if got := New().Wants(tt.rel, inventorytest.Entry(filepath.Base(tt.rel), 0)); got != tt.want {
 			t.Errorf("Wants(%q) = %v, want %v", tt.rel, got, tt.want)
 		}
 	}
-	if New().Wants("Gemfile.lock", fileEntry{name: "Gemfile.lock", mode: fs.ModeSymlink}) {
+	if New().Wants("Gemfile.lock", inventorytest.Entry("Gemfile.lock", fs.ModeSymlink)) {
 		t.Error("Wants a symlinked lockfile, which may lead out of the root")
 	}
 }
-
-// fileEntry is a fs.DirEntry for Wants.
-type fileEntry struct {
-	name string
-	mode fs.FileMode
-}
-
-func (e fileEntry) Name() string               { return e.name }
-func (e fileEntry) IsDir() bool                { return e.mode.IsDir() }
-func (e fileEntry) Type() fs.FileMode          { return e.mode.Type() }
-func (e fileEntry) Info() (fs.FileInfo, error) { return nil, fs.ErrNotExist }
 
 func TestExtractCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -602,7 +475,7 @@ func TestHomeWithoutLockfile(t *testing.T) {
 	}
 	spec := filepath.Join("vendor", "bundle", "ruby", "3.1.0", "specifications", "rake-13.0.6.gemspec")
 	copyFile(t, filepath.Join("testdata", "bundle-vendored", spec), filepath.Join(dir, spec))
-	inv := scanWith(t, dir, "app", &Extractor{getenv: noEnv}, inventory.Options{})
+	inv := inventorytest.Scan(t, &Extractor{getenv: noEnv}, dir, "app", inventory.Options{})
 	var got []string
 	for _, p := range inv.Projects {
 		got = append(got, p.Path+" "+p.Source)

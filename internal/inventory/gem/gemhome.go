@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"ospo/internal/inventory/fsread"
 )
 
 // A gem home is a directory laid out as RubyGems installs into it (a
@@ -86,7 +88,7 @@ func readHome(home string, files []string) *gemHome {
 			continue
 		}
 		g.Default = isDefault
-		if d := filepath.Join(home, "gems", g.FullName()); isDir(d) {
+		if d := filepath.Join(home, "gems", g.FullName()); fsread.IsDir(d) {
 			g.Dir = d
 		}
 		h.Gems = append(h.Gems, g)
@@ -98,7 +100,7 @@ func readHome(home string, files []string) *gemHome {
 // readInstalled reads one installed gemspec. The name, version and
 // platform come from the specification; the file name is the fallback.
 func readInstalled(path string) (*installedGem, error) {
-	data, err := readBounded(path, maxGemspecSize)
+	data, err := fsread.ReadBounded(path, maxGemspecSize)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +177,7 @@ func (h *gemHome) gitCheckout(name, remote, revision string) string {
 		if n == "" {
 			continue
 		}
-		if d := filepath.Join(base, n+"-"+revision[:12]); isDir(d) {
+		if d := filepath.Join(base, n+"-"+revision[:12]); fsread.IsDir(d) {
 			return d
 		}
 	}
@@ -203,7 +205,7 @@ func debianDocs(home, name string) string {
 	lower := strings.ToLower(name)
 	for _, pkg := range []string{"ruby-" + strings.ReplaceAll(lower, "_", "-"), lower} {
 		p := filepath.FromSlash(prefix + "/usr/share/doc/" + pkg + "/copyright")
-		if exists(p) {
+		if fsread.IsFile(p) {
 			return p
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // lockGem is one locked gem at one version: all the platform variants
@@ -348,10 +349,10 @@ func (x *extraction) installedFiles(c *inventory.Component, g *lockGem, src *loc
 func (x *extraction) gitGem(c *inventory.Component, name, checkout string, inProject bool) {
 	for _, dir := range []string{checkout, filepath.Join(checkout, name)} {
 		spec := filepath.Join(dir, name+".gemspec")
-		if !exists(spec) {
+		if !fsread.IsFile(spec) {
 			continue
 		}
-		if data, err := readBounded(spec, maxGemspecSize); err == nil {
+		if data, err := fsread.ReadBounded(spec, maxGemspecSize); err == nil {
 			if gs, err := parseGemspec(bytes.NewReader(data)); err == nil {
 				fillFromSpec(c, gs)
 			}

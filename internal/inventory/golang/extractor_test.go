@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 // The module lists below are what `go list -m all` printed for each
@@ -603,10 +604,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			inv, err := inventory.Scan(context.Background(), testdataDir(t, tt.dir), tt.dir, []inventory.Extractor{New()}, inventory.Options{GoModCache: testdataDir(t, "modcache")})
-			if err != nil {
-				t.Fatal(err)
-			}
+			inv := inventorytest.Scan(t, New(), testdataDir(t, tt.dir), tt.dir, inventory.Options{GoModCache: testdataDir(t, "modcache")})
 			if len(inv.Problems) > 0 {
 				t.Errorf("problems: %v", inv.Problems)
 			}

@@ -8,10 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 
 	"golang.org/x/mod/module"
+
+	"ospo/internal/inventory/fsread"
 )
 
 // Size limits for the files this package reads. They are far above what
@@ -63,11 +64,7 @@ func (r *fileReader) inRoot(path string) (string, bool) {
 	if r.rootDir == "" {
 		return "", false
 	}
-	rel, err := filepath.Rel(r.rootDir, path)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return "", false
-	}
-	return rel, true
+	return fsread.RelWithin(path, r.rootDir)
 }
 
 func (r *fileReader) open(path string) (*os.File, error) {
@@ -102,7 +99,7 @@ func (r *fileReader) read(path string, limit int64) ([]byte, error) {
 			return nil, err
 		}
 		if !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("not a regular file")
+			return nil, fsread.ErrNotRegular
 		}
 	}
 	f, err := r.open(path)
@@ -115,7 +112,7 @@ func (r *fileReader) read(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
+		return nil, fsread.ErrNotRegular
 	}
 	if fi.Size() > limit {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", errTooLarge, fi.Size(), limit)

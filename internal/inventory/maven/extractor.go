@@ -7,7 +7,6 @@ package maven
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -18,6 +17,7 @@ import (
 	packageurl "github.com/package-url/packageurl-go"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // Extractor is the Maven plugin. It holds no state: everything one scan
@@ -124,7 +124,7 @@ func (*Extractor) Extract(ctx context.Context, root string, files []string, opts
 
 // show is how a path is shown to the user.
 func (x *extraction) show(p string) string {
-	if x.realRoot != x.root && within(p, x.realRoot) {
+	if x.realRoot != x.root && fsread.Within(p, x.realRoot) {
 		p = x.root + p[len(x.realRoot):]
 	}
 	return x.opts.Rel(p)
@@ -132,17 +132,7 @@ func (x *extraction) show(p string) string {
 
 // fail records a file of the tree that could not be used.
 func (x *extraction) fail(path string, err error) {
-	x.problems = append(x.problems, inventory.Problem{Path: x.show(path), Message: errMessage(err)})
-}
-
-// errMessage drops the absolute path that file errors repeat: the
-// problem already names the file.
-func errMessage(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
-	}
-	return err.Error()
+	x.problems = append(x.problems, inventory.Problem{Path: x.show(path), Message: fsread.Describe(err)})
 }
 
 // component makes the inventory component of g:a:v, with what its

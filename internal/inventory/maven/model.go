@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // Bounds on what one POM may pull in. Real parent chains are a handful
@@ -296,7 +297,7 @@ func (b *builder) diskParent(cur link, p *pomParent, ref coord) *link {
 		cand = filepath.Join(cand, "pom.xml")
 	}
 	real, err := filepath.EvalSymlinks(cand)
-	if err != nil || !within(real, b.realRoot) {
+	if err != nil || !fsread.Within(real, b.realRoot) {
 		return nil
 	}
 	raw, err := b.read(cand)

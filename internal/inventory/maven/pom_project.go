@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // maxModules bounds a reactor: the largest open source reactors have a
@@ -79,7 +80,7 @@ func (x *extraction) reactor(path string, raw *rawPOM, claimed map[string]bool) 
 				continue
 			}
 			real, err := filepath.EvalSymlinks(mp)
-			if err != nil || !within(real, x.realRoot) {
+			if err != nil || !fsread.Within(real, x.realRoot) {
 				notes = append(notes, fmt.Sprintf("module %s listed in %s is not in the scanned tree", mod, x.show(m.path)))
 				continue
 			}

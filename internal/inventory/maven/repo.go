@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"ospo/internal/inventory/fsread"
 )
 
 // debianRepo is where Debian's maven-repo-helper installs the POMs and
@@ -89,7 +91,7 @@ func (r *repository) find(g, a, v string) *located {
 // that jars met by the walk there are left to the POM reader.
 func (r *repository) contains(path string) bool {
 	for _, root := range r.roots {
-		if within(path, root) {
+		if fsread.Within(path, root) {
 			return true
 		}
 	}
@@ -125,13 +127,4 @@ func readSHA1(path string) string {
 		return ""
 	}
 	return h
-}
-
-// within reports whether path is dir or lies below it.
-func within(path, dir string) bool {
-	if path == dir {
-		return true
-	}
-	d := strings.TrimSuffix(dir, string(filepath.Separator))
-	return strings.HasPrefix(path, d+string(filepath.Separator))
 }

@@ -1,7 +1,6 @@
 package npm
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 // corpusDir returns a corpus directory below OSPO_CORPUS, skipping the
@@ -29,10 +29,7 @@ func corpusDir(tb testing.TB, name string) string {
 
 func scanOne(t *testing.T, dir string) *inventory.Project {
 	t.Helper()
-	inv, err := inventory.Scan(context.Background(), dir, ".", []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, New(), dir, ".", inventory.Options{})
 	if len(inv.Problems) > 0 {
 		t.Errorf("problems: %v", inv.Problems)
 	}

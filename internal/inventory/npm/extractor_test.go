@@ -2,20 +2,18 @@ package npm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -24,93 +22,19 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // user would, with the fixture directory as the root.
 func scan(t *testing.T, dir string) *inventory.Inventory {
 	t.Helper()
-	inv, err := inventory.Scan(context.Background(), filepath.Join("testdata", dir), dir, []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatalf("scan %s: %v", dir, err)
-	}
-	return inv
+	return inventorytest.Scan(t, New(), filepath.Join("testdata", dir), dir, inventory.Options{})
 }
 
-// scanSummary is what the golden files hold: everything the extractor
-// decides, in a stable order.
-type scanSummary struct {
-	Projects []projectSummary    `json:"projects"`
-	Problems []inventory.Problem `json:"problems,omitempty"`
-}
-
-type projectSummary struct {
-	Name, Version, Path, Source string
-	Notes                       []string            `json:",omitempty"`
-	Components                  []componentSummary  `json:",omitempty"`
-	Edges                       map[string][]string `json:",omitempty"`
-}
-
-type componentSummary struct {
-	Ref              string
-	PURL             string
-	Scope            inventory.Scope
-	Direct           bool     `json:",omitempty"`
-	Installed        bool     `json:",omitempty"`
-	Paths            []string `json:",omitempty"`
-	Locations        []string `json:",omitempty"`
-	DeclaredLicenses []string `json:",omitempty"`
-	Supplier         string   `json:",omitempty"`
-	Homepage         string   `json:",omitempty"`
-	Repository       string   `json:",omitempty"`
-	Funding          []string `json:",omitempty"`
-	Hashes           []string `json:",omitempty"`
-	Resolved         string   `json:",omitempty"`
-	Dir              string   `json:",omitempty"`
-}
-
-func summarizeScan(t *testing.T, inv *inventory.Inventory) scanSummary {
+// summarizeScan makes a scan comparable with its golden file: hashes cut
+// short, Dir relative to testdata with its links resolved, as the
+// extractor resolves the directories of installed packages.
+func summarizeScan(t *testing.T, inv *inventory.Inventory) inventorytest.Summary {
 	t.Helper()
-	abs, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
+	base := inventorytest.Testdata(t)
+	if real, err := filepath.EvalSymlinks(base); err == nil {
+		base = real
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
-	var s scanSummary
-	for _, p := range inv.Projects {
-		ps := projectSummary{Name: p.Name, Version: p.Version, Path: p.Path, Source: p.Source, Notes: p.Notes}
-		if len(p.Edges) > 0 {
-			ps.Edges = map[string][]string{}
-			for from, tos := range p.Edges {
-				if from == inventory.RootKey {
-					from = "(root)"
-				}
-				ps.Edges[from] = tos
-			}
-		}
-		for _, c := range p.Components {
-			cs := componentSummary{
-				Ref: c.Ref(), PURL: c.PURL, Scope: c.Scope, Direct: c.Direct, Installed: c.Installed,
-				Locations: c.Locations, DeclaredLicenses: c.DeclaredLicenses,
-				Supplier: c.Supplier, Homepage: c.Homepage, Repository: c.Repository, Funding: c.Funding,
-				Resolved: c.Resolved,
-			}
-			for _, path := range c.Paths {
-				cs.Paths = append(cs.Paths, strings.Join(path, " > "))
-			}
-			for _, h := range c.Hashes {
-				cs.Hashes = append(cs.Hashes, h.Algorithm+":"+h.Value[:min(len(h.Value), 12)]+"…")
-			}
-			if c.Dir != "" {
-				rel, err := filepath.Rel(abs, c.Dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cs.Dir = filepath.ToSlash(rel)
-			}
-			ps.Components = append(ps.Components, cs)
-		}
-		s.Projects = append(s.Projects, ps)
-	}
-	s.Problems = append(s.Problems, inv.Problems...)
-	sort.Slice(s.Problems, func(i, j int) bool { return s.Problems[i].Path < s.Problems[j].Path })
-	return s
+	return inventorytest.Summarize(t, inv, inventorytest.Options{Base: base, ShortHashes: true})
 }
 
 // TestExtractGolden scans every fixture and compares all that the
@@ -139,31 +63,7 @@ func TestExtractGolden(t *testing.T) {
 	} {
 		t.Run(dir, func(t *testing.T) {
 			got := summarizeScan(t, scan(t, dir))
-			golden := filepath.Join("testdata", "golden", dir+".json")
-			if *update {
-				data, err := json.MarshalIndent(got, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, append(data, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			data, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden file (run with -update to create it): %v", err)
-			}
-			var want scanSummary
-			if err := json.Unmarshal(data, &want); err != nil {
-				t.Fatalf("golden %s: %v", golden, err)
-			}
-			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-				t.Errorf("%s: mismatch (-golden +got):\n%s", dir, diff)
-			}
+			inventorytest.Golden(t, filepath.Join("testdata", "golden", dir+".json"), got, *update)
 		})
 	}
 }
@@ -181,25 +81,14 @@ func TestWants(t *testing.T) {
 		{"my-package.json", false},
 	}
 	for _, tt := range tests {
-		if got := New().Wants(tt.rel, fileEntry{name: filepath.Base(tt.rel)}); got != tt.want {
+		if got := New().Wants(tt.rel, inventorytest.Entry(filepath.Base(tt.rel), 0)); got != tt.want {
 			t.Errorf("Wants(%q) = %v, want %v", tt.rel, got, tt.want)
 		}
 	}
-	if New().Wants("package.json", fileEntry{name: "package.json", mode: fs.ModeSymlink}) {
+	if New().Wants("package.json", inventorytest.Entry("package.json", fs.ModeSymlink)) {
 		t.Error("Wants a symlinked package.json, which may lead out of the root")
 	}
 }
-
-// fileEntry is a fs.DirEntry for Wants.
-type fileEntry struct {
-	name string
-	mode fs.FileMode
-}
-
-func (e fileEntry) Name() string               { return e.name }
-func (e fileEntry) IsDir() bool                { return e.mode.IsDir() }
-func (e fileEntry) Type() fs.FileMode          { return e.mode.Type() }
-func (e fileEntry) Info() (fs.FileInfo, error) { return nil, fs.ErrNotExist }
 
 func TestMatchWorkspace(t *testing.T) {
 	tests := []struct {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // cacheDir finds NuGet's global packages folder the way NuGet does: the
@@ -103,7 +104,7 @@ func (c *packageCache) read(dir, id, version string) *installedPackage {
 	p := &installedPackage{Dir: dir}
 	data, where, err := readNuspecIn(dir, id, version)
 	if err != nil {
-		c.problems = append(c.problems, inventory.Problem{Path: c.opts.Rel(where), Message: "read nuspec: " + describe(err)})
+		c.problems = append(c.problems, inventory.Problem{Path: c.opts.Rel(where), Message: "read nuspec: " + fsread.Describe(err)})
 		return p
 	}
 	if data == nil {

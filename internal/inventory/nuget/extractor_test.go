@@ -3,7 +3,6 @@ package nuget
 import (
 	"archive/zip"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
@@ -16,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -35,90 +35,19 @@ func cacheOpts(t *testing.T) inventory.Options {
 // would, with dir shown as name.
 func scan(t *testing.T, dir, name string, opts inventory.Options) *inventory.Inventory {
 	t.Helper()
-	inv, err := inventory.Scan(context.Background(), dir, name, []inventory.Extractor{New()}, opts)
-	if err != nil {
-		t.Fatalf("scan %s: %v", dir, err)
-	}
-	return inv
+	return inventorytest.Scan(t, New(), dir, name, opts)
 }
 
-// summary is what the golden files hold: everything the extractor
-// decides, in a stable order, with machine paths made relative.
-type summary struct {
-	Projects []projectSummary    `json:"projects"`
-	Problems []inventory.Problem `json:"problems,omitempty"`
-}
-
-type projectSummary struct {
-	Name, Version, Path, Source string
-	Notes                       []string            `json:",omitempty"`
-	Components                  []componentSummary  `json:",omitempty"`
-	Edges                       map[string][]string `json:",omitempty"`
-}
-
-type componentSummary struct {
-	Ref              string
-	PURL             string
-	Scope            inventory.Scope
-	Direct           bool     `json:",omitempty"`
-	Installed        bool     `json:",omitempty"`
-	Paths            []string `json:",omitempty"`
-	Locations        []string `json:",omitempty"`
-	DeclaredLicenses []string `json:",omitempty"`
-	LicenseFiles     []string `json:",omitempty"`
-	Supplier         string   `json:",omitempty"`
-	Homepage         string   `json:",omitempty"`
-	Repository       string   `json:",omitempty"`
-	Hashes           []string `json:",omitempty"`
-	Dir              string   `json:",omitempty"`
-}
-
-// summarize makes an inventory comparable; paths below base (the cache,
-// a temporary directory) are shown relative to it.
-func summarize(t *testing.T, inv *inventory.Inventory, base string) summary {
+// summarize makes an inventory comparable with its golden file; paths
+// below base (the cache, a temporary directory) are shown relative to it.
+func summarize(t *testing.T, inv *inventory.Inventory, base string) inventorytest.Summary {
 	t.Helper()
-	rel := func(p string) string {
-		if r, err := filepath.Rel(base, p); err == nil && !strings.HasPrefix(r, "..") {
-			return filepath.ToSlash(r)
-		}
-		return p
-	}
-	var s summary
-	for _, p := range inv.Projects {
-		ps := projectSummary{Name: p.Name, Version: p.Version, Path: p.Path, Source: p.Source, Notes: p.Notes}
-		if len(p.Edges) > 0 {
-			ps.Edges = map[string][]string{}
-			for from, tos := range p.Edges {
-				if from == inventory.RootKey {
-					from = "(root)"
-				}
-				ps.Edges[from] = tos
-			}
-		}
-		for _, c := range p.Components {
-			cs := componentSummary{
-				Ref: c.Ref(), PURL: c.PURL, Scope: c.Scope, Direct: c.Direct, Installed: c.Installed,
-				Locations: c.Locations, DeclaredLicenses: c.DeclaredLicenses,
-				Supplier: c.Supplier, Homepage: c.Homepage, Repository: c.Repository,
-			}
-			for _, path := range c.Paths {
-				cs.Paths = append(cs.Paths, strings.Join(path, " > "))
-			}
-			for _, f := range c.LicenseFiles {
-				cs.LicenseFiles = append(cs.LicenseFiles, rel(f.Path)+" ("+f.Kind+")")
-			}
-			for _, h := range c.Hashes {
-				cs.Hashes = append(cs.Hashes, h.Algorithm+":"+h.Value)
-			}
-			if c.Dir != "" {
-				cs.Dir = rel(c.Dir)
-			}
-			ps.Components = append(ps.Components, cs)
-		}
-		s.Projects = append(s.Projects, ps)
-	}
-	s.Problems = inv.Problems
-	return s
+	return inventorytest.Summarize(t, inv, inventorytest.Options{
+		Base: base,
+		LicenseFile: func(f inventory.LicenseFile) string {
+			return inventorytest.RelTo(base, f.Path) + " (" + f.Kind + ")"
+		},
+	})
 }
 
 // TestExtractGolden scans every fixture and compares all that the
@@ -130,28 +59,7 @@ func TestExtractGolden(t *testing.T) {
 	for _, dir := range []string{"lockfile", "deps-json", "self-contained", "packages-config", "central-packages", "msbuild-props", "broken"} {
 		t.Run(dir, func(t *testing.T) {
 			got := summarize(t, scan(t, filepath.Join("testdata", dir), dir, opts), cache)
-			data, err := json.MarshalIndent(got, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", "golden", dir+".json")
-			if *update {
-				if err := os.WriteFile(golden, append(data, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			wantData, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			var want summary
-			if err := json.Unmarshal(wantData, &want); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("%s (-golden +got):\n%s", dir, diff)
-			}
+			inventorytest.Golden(t, filepath.Join("testdata", "golden", dir+".json"), got, *update)
 		})
 	}
 }

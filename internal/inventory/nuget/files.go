@@ -6,9 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
-	"strings"
+
+	"ospo/internal/inventory/fsread"
 )
 
 // Size limits of the files read. Real lock files of large solutions reach
@@ -54,11 +54,7 @@ func (r *fileReader) inRoot(path string) (string, bool) {
 	if r.rootDir == "" || r.root == nil {
 		return "", false
 	}
-	rel, err := filepath.Rel(r.rootDir, path)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return "", false
-	}
-	return rel, true
+	return fsread.RelWithin(path, r.rootDir)
 }
 
 func (r *fileReader) open(path string) (*os.File, error) {
@@ -114,7 +110,7 @@ func (r *fileReader) read(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
+		return nil, fsread.ErrNotRegular
 	}
 	f, err := r.open(path)
 	if err != nil {
@@ -131,7 +127,7 @@ func readAll(f *os.File, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
+		return nil, fsread.ErrNotRegular
 	}
 	if fi.Size() > limit {
 		return nil, fmt.Errorf("%w: %s, more than the %s read", errTooLarge, size(fi.Size()), size(limit))
@@ -151,14 +147,4 @@ func size(n int64) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-// describe words a read error without the absolute path the os package
-// puts in it: problems name their file already.
-func describe(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Op + ": " + pe.Err.Error()
-	}
-	return err.Error()
 }

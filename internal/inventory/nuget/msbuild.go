@@ -3,6 +3,8 @@ package nuget
 import (
 	"path/filepath"
 	"strings"
+
+	"ospo/internal/inventory/fsread"
 )
 
 // The files MSBuild imports into every project below them. Only the
@@ -156,7 +158,7 @@ func (x *extraction) readMSBuild(path string) *projectFile {
 	var pf *projectFile
 	data, err := x.files.read(path, maxProjectFileSize)
 	if err != nil {
-		x.problem(path, "read: "+describe(err))
+		x.problem(path, "read: "+fsread.Describe(err))
 	} else if pf, err = parseProjectFile(data); err != nil {
 		x.problem(path, "parse "+filepath.Base(path)+": "+err.Error())
 		pf = nil

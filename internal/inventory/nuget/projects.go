@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // testProjectNote explains why a test project's packages are all
@@ -20,7 +21,7 @@ const testProjectNote = "a test project (it references Microsoft.NET.Test.Sdk, u
 func (x *extraction) lockProject(u unit) *inventory.Project {
 	data, err := x.files.read(u.file, maxLockFileSize)
 	if err != nil {
-		x.problem(u.file, "read: "+describe(err))
+		x.problem(u.file, "read: "+fsread.Describe(err))
 		return nil
 	}
 	lf, err := parseLockFile(data)
@@ -149,7 +150,7 @@ func (lt *lockTargets) add(t lockTarget) {
 func (x *extraction) configProject(u unit) *inventory.Project {
 	data, err := x.files.read(u.file, maxPackagesConfigSize)
 	if err != nil {
-		x.problem(u.file, "read: "+describe(err))
+		x.problem(u.file, "read: "+fsread.Describe(err))
 		return nil
 	}
 	pkgs, err := parsePackagesConfig(data)
@@ -248,7 +249,7 @@ func statedVersion(v string) (version string, exact bool) {
 func (x *extraction) depsProject(u unit) *inventory.Project {
 	data, err := x.files.read(u.file, maxDepsJSONSize)
 	if err != nil {
-		x.problem(u.file, "read: "+describe(err))
+		x.problem(u.file, "read: "+fsread.Describe(err))
 		return nil
 	}
 	df, err := parseDepsJSON(data)

@@ -2,18 +2,15 @@ package python
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -22,97 +19,20 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // user would, with the fixture directory as the root.
 func scan(t *testing.T, dir string) *inventory.Inventory {
 	t.Helper()
-	inv, err := inventory.Scan(context.Background(), filepath.Join("testdata", dir), dir, []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatalf("scan %s: %v", dir, err)
-	}
-	return inv
+	return inventorytest.Scan(t, New(), filepath.Join("testdata", dir), dir, inventory.Options{})
 }
 
-// scanSummary is what the golden files hold: everything the extractor
-// decides, in a stable order.
-type scanSummary struct {
-	Projects []projectSummary    `json:"projects"`
-	Problems []inventory.Problem `json:"problems,omitempty"`
-}
-
-type projectSummary struct {
-	Name, Version, Path, Source string
-	Notes                       []string            `json:",omitempty"`
-	Components                  []componentSummary  `json:",omitempty"`
-	Edges                       map[string][]string `json:",omitempty"`
-}
-
-type componentSummary struct {
-	Ref              string
-	PURL             string
-	Scope            inventory.Scope
-	Direct           bool     `json:",omitempty"`
-	Installed        bool     `json:",omitempty"`
-	Paths            []string `json:",omitempty"`
-	Locations        []string `json:",omitempty"`
-	DeclaredLicenses []string `json:",omitempty"`
-	LicenseFiles     []string `json:",omitempty"`
-	Supplier         string   `json:",omitempty"`
-	Homepage         string   `json:",omitempty"`
-	Repository       string   `json:",omitempty"`
-	Funding          []string `json:",omitempty"`
-	Hashes           []string `json:",omitempty"`
-	Resolved         string   `json:",omitempty"`
-	Dir              string   `json:",omitempty"`
-}
-
-func summarizeScan(t *testing.T, inv *inventory.Inventory) scanSummary {
+// summarize makes a scan comparable with its golden file: hashes cut
+// short, license files shown with where they were found.
+func summarize(t *testing.T, inv *inventory.Inventory) inventorytest.Summary {
 	t.Helper()
-	abs, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s scanSummary
-	for _, p := range inv.Projects {
-		ps := projectSummary{Name: p.Name, Version: p.Version, Path: p.Path, Source: p.Source, Notes: p.Notes}
-		if len(p.Edges) > 0 {
-			ps.Edges = map[string][]string{}
-			for from, tos := range p.Edges {
-				if from == inventory.RootKey {
-					from = "(root)"
-				}
-				ps.Edges[from] = tos
-			}
-		}
-		for _, c := range p.Components {
-			cs := componentSummary{
-				Ref: c.Ref(), PURL: c.PURL, Scope: c.Scope, Direct: c.Direct, Installed: c.Installed,
-				Locations: c.Locations, DeclaredLicenses: c.DeclaredLicenses,
-				Supplier: c.Supplier, Homepage: c.Homepage, Repository: c.Repository, Funding: c.Funding, Resolved: c.Resolved,
-			}
-			for _, path := range c.Paths {
-				cs.Paths = append(cs.Paths, strings.Join(path, " > "))
-			}
-			for _, h := range c.Hashes {
-				cs.Hashes = append(cs.Hashes, h.Algorithm+":"+h.Value[:min(len(h.Value), 12)]+"…")
-			}
-			for _, f := range c.LicenseFiles {
-				rel, err := filepath.Rel(abs, f.AbsPath())
-				if err != nil {
-					t.Fatal(err)
-				}
-				cs.LicenseFiles = append(cs.LicenseFiles, f.Kind+" "+f.Path+" at "+filepath.ToSlash(rel))
-			}
-			if c.Dir != "" {
-				rel, err := filepath.Rel(abs, c.Dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cs.Dir = filepath.ToSlash(rel)
-			}
-			ps.Components = append(ps.Components, cs)
-		}
-		s.Projects = append(s.Projects, ps)
-	}
-	s.Problems = append(s.Problems, inv.Problems...)
-	sort.Slice(s.Problems, func(i, j int) bool { return s.Problems[i].Path < s.Problems[j].Path })
-	return s
+	testdata := inventorytest.Testdata(t)
+	return inventorytest.Summarize(t, inv, inventorytest.Options{
+		ShortHashes: true,
+		LicenseFile: func(f inventory.LicenseFile) string {
+			return f.Kind + " " + f.Path + " at " + inventorytest.RelTo(testdata, f.AbsPath())
+		},
+	})
 }
 
 // goldenFixtures are the directories of testdata scanned whole.
@@ -140,32 +60,8 @@ var goldenFixtures = []string{
 func TestExtractGolden(t *testing.T) {
 	for _, dir := range goldenFixtures {
 		t.Run(dir, func(t *testing.T) {
-			got := summarizeScan(t, scan(t, dir))
-			golden := filepath.Join("testdata", "golden", dir+".json")
-			if *update {
-				data, err := json.MarshalIndent(got, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, append(data, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			data, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			var want scanSummary
-			if err := json.Unmarshal(data, &want); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("%s (-golden +got):\n%s", dir, diff)
-			}
+			got := summarize(t, scan(t, dir))
+			inventorytest.Golden(t, filepath.Join("testdata", "golden", dir+".json"), got, *update)
 		})
 	}
 }
@@ -202,36 +98,22 @@ func TestWants(t *testing.T) {
 	}
 	e := New()
 	for _, tt := range tests {
-		d := fakeEntry{name: filepath.Base(tt.rel), dir: tt.dir}
+		var mode fs.FileMode
+		if tt.dir {
+			mode = fs.ModeDir
+		}
+		d := inventorytest.Entry(filepath.Base(tt.rel), mode)
 		if got := e.Wants(tt.rel, d); got != tt.want {
 			t.Errorf("Wants(%q, dir=%v) = %v, want %v", tt.rel, tt.dir, got, tt.want)
 		}
 	}
 }
 
-type fakeEntry struct {
-	name string
-	dir  bool
-}
-
-func (f fakeEntry) Name() string { return f.name }
-func (f fakeEntry) IsDir() bool  { return f.dir }
-func (f fakeEntry) Type() fs.FileMode {
-	if f.dir {
-		return fs.ModeDir
-	}
-	return 0
-}
-func (f fakeEntry) Info() (fs.FileInfo, error) { return nil, fs.ErrNotExist }
-
 // TestScanOneLockfile scans a lockfile named on its own: the manifest
 // beside it still says which packages are direct.
 func TestScanOneLockfile(t *testing.T) {
 	file := filepath.Join("testdata", "poetry-v1", "poetry.lock")
-	inv, err := inventory.Scan(context.Background(), file, file, []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, New(), file, file, inventory.Options{})
 	if len(inv.Problems) > 0 {
 		t.Errorf("problems: %v", inv.Problems)
 	}
@@ -291,10 +173,7 @@ func TestManifestGrouping(t *testing.T) {
 		"ws/packages/lib/pyproject.toml": "[project]\nname = \"lib\"\ndependencies = [\"anyio\"]\n",
 		"tools/pyproject.toml":           "[tool.ruff]\nline-length = 100\n",
 	})
-	inv, err := inventory.Scan(context.Background(), root, ".", []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, New(), root, ".", inventory.Options{})
 	if len(inv.Problems) > 0 {
 		t.Errorf("problems: %v", inv.Problems)
 	}

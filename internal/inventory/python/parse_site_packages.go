@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // distKind says how a distribution was installed.
@@ -78,14 +79,14 @@ func readDist(d dist, opts inventory.Options) installedDist {
 		out.problem = &inventory.Problem{Path: opts.Rel(path), Message: msg}
 		return out
 	}
-	f, _, err := openBounded(d.meta)
+	f, _, err := fsread.Open(d.meta)
 	if err != nil {
-		return fail(d.meta, "cannot read: "+describe(err))
+		return fail(d.meta, "cannot read: "+fsread.Describe(err))
 	}
 	m, err := parseMetadata(f, maxMetadataSize)
 	f.Close()
 	if err != nil {
-		return fail(d.meta, "not usable core metadata: "+describe(err))
+		return fail(d.meta, "not usable core metadata: "+fsread.Describe(err))
 	}
 	location := d.meta
 	if d.dir != "" {
@@ -112,10 +113,10 @@ func readDist(d dist, opts inventory.Options) installedDist {
 	out.requires = m.RequiresDist
 	if d.dir != "" {
 		if d.kind != distInfo && len(out.requires) == 0 {
-			if data, err := readBounded(filepath.Join(d.dir, "requires.txt"), maxSmallFile); err == nil {
+			if data, err := fsread.ReadBounded(filepath.Join(d.dir, "requires.txt"), maxSmallFile); err == nil {
 				out.requires = parseRequiresTxt(data)
 			} else if !os.IsNotExist(err) {
-				return fail(filepath.Join(d.dir, "requires.txt"), "cannot read: "+describe(err))
+				return fail(filepath.Join(d.dir, "requires.txt"), "cannot read: "+fsread.Describe(err))
 			}
 		}
 		c.LicenseFiles = licenseFilesOf(d.dir, m.LicenseFiles, opts)
@@ -138,7 +139,7 @@ func licenseFilesOf(dir string, entries []string, opts inventory.Options) []inve
 	var out []inventory.LicenseFile
 	seen := map[string]bool{}
 	addFile := func(abs string) {
-		if seen[abs] || len(out) >= maxLicenseFiles || !isFile(abs) {
+		if seen[abs] || len(out) >= maxLicenseFiles || !fsread.IsFile(abs) {
 			return
 		}
 		seen[abs] = true
@@ -155,7 +156,7 @@ func licenseFilesOf(dir string, entries []string, opts inventory.Options) []inve
 		}
 		found := false
 		for _, sub := range licenseDirs {
-			if p := filepath.Join(dir, sub, clean); isFile(p) {
+			if p := filepath.Join(dir, sub, clean); fsread.IsFile(p) {
 				addFile(p)
 				found = true
 				break
@@ -168,7 +169,7 @@ func licenseFilesOf(dir string, entries []string, opts inventory.Options) []inve
 	// Files under licenses/ that no entry names are license files too.
 	for _, sub := range licenseDirs {
 		lic := filepath.Join(dir, sub)
-		if !isDir(lic) {
+		if !fsread.IsDir(lic) {
 			continue
 		}
 		var walk func(d string, depth int)
@@ -199,7 +200,7 @@ var licenseDirs = []string{"licenses", "license_files"}
 // directURL reads where pip installed a distribution from (PEP 610), for
 // archives and version control; a local directory says nothing useful.
 func directURL(path string) string {
-	data, err := readBounded(path, maxSmallFile)
+	data, err := fsread.ReadBounded(path, maxSmallFile)
 	if err != nil {
 		return ""
 	}
@@ -242,7 +243,7 @@ func envRoot(env string) string {
 	case b == "lib":
 		root = filepath.Dir(up)
 	}
-	if root != "" && isFile(filepath.Join(root, "pyvenv.cfg")) {
+	if root != "" && fsread.IsFile(filepath.Join(root, "pyvenv.cfg")) {
 		return root
 	}
 	return env

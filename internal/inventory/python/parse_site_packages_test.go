@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/inventorytest"
 )
 
 // TestSymlinkedMetadataRefused checks that a metadata file that is a link
@@ -33,7 +34,7 @@ func TestSymlinkedMetadataRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ps) != 0 || len(probs) != 1 || !strings.Contains(probs[0].Message, "symlink") {
+	if len(ps) != 0 || len(probs) != 1 || !strings.Contains(probs[0].Message, "symbolic link; not followed") {
 		t.Errorf("projects %v, problems %v; want one problem about the symlink", ps, probs)
 	}
 }
@@ -67,10 +68,7 @@ func TestInstalledForms(t *testing.T) {
 		sp + "old-0.1-py3.12.egg/EGG-INFO/PKG-INFO":     "Metadata-Version: 1.1\nName: old\nVersion: 0.1\nLicense: BSD\n",
 		sp + "old-0.1-py3.12.egg/EGG-INFO/requires.txt": "app\n\n[docs]\nsphinx\n",
 	})
-	inv, err := inventory.Scan(context.Background(), root, ".", []inventory.Extractor{New()}, inventory.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inv := inventorytest.Scan(t, New(), root, ".", inventory.Options{})
 	if len(inv.Problems) > 0 || len(inv.Projects) != 1 {
 		t.Fatalf("projects %d, problems %v", len(inv.Projects), inv.Problems)
 	}

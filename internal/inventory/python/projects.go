@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // projectDir holds the lockfiles and manifests found in one directory.
@@ -33,9 +34,9 @@ func (mr *manifestReader) problem(path, format string, args ...any) {
 // read reads a file of at most limit bytes, recording a problem when it
 // cannot.
 func (mr *manifestReader) read(path string, limit int64) ([]byte, bool) {
-	data, err := readBounded(path, limit)
+	data, err := fsread.ReadBounded(path, limit)
 	if err != nil {
-		mr.problem(path, "cannot read: %s", describe(err))
+		mr.problem(path, "cannot read: %s", fsread.Describe(err))
 		return nil, false
 	}
 	return data, true
@@ -99,7 +100,7 @@ func (mr *manifestReader) dirProjects(pd *projectDir, uvDirs map[string]bool) []
 	if pd.pyprojectF == "" && (pd.poetry != "" || pd.uv != "") {
 		// Offered a lockfile alone (a scan of that one file): its
 		// manifest still says which packages are direct.
-		if f := filepath.Join(pd.dir, "pyproject.toml"); isFile(f) {
+		if f := filepath.Join(pd.dir, "pyproject.toml"); fsread.IsFile(f) {
 			pd.pyprojectF = f
 		}
 	}
@@ -108,7 +109,7 @@ func (mr *manifestReader) dirProjects(pd *projectDir, uvDirs map[string]bool) []
 		if data, ok := mr.read(pd.pyprojectF, maxManifestSize); ok {
 			var err error
 			if pp, err = parsePyproject(data); err != nil {
-				mr.problem(pd.pyprojectF, "%s", describe(err))
+				mr.problem(pd.pyprojectF, "%s", fsread.Describe(err))
 				pp = nil
 			}
 		}
@@ -191,7 +192,7 @@ func (mr *manifestReader) poetryProject(pd *projectDir, pp *pyproject, withPP bo
 	}
 	pkgs, err := parsePoetryLock(data)
 	if err != nil {
-		mr.problem(pd.poetry, "%s", describe(err))
+		mr.problem(pd.poetry, "%s", fsread.Describe(err))
 		return nil
 	}
 	p := mr.newProject(pd, pp, pd.poetry, "lockfile")
@@ -213,7 +214,7 @@ func (mr *manifestReader) uvProject(pd *projectDir, pp *pyproject, withPP bool) 
 	}
 	lock, err := parseUVLock(data)
 	if err != nil {
-		mr.problem(pd.uv, "%s", describe(err))
+		mr.problem(pd.uv, "%s", fsread.Describe(err))
 		return nil
 	}
 	if !withPP {
@@ -241,17 +242,17 @@ func (mr *manifestReader) pipfileProject(pd *projectDir, pp *pyproject) *invento
 	}
 	lock, err := parsePipfileLock(data)
 	if err != nil {
-		mr.problem(pd.pipfile, "%s", describe(err))
+		mr.problem(pd.pipfile, "%s", fsread.Describe(err))
 		return nil
 	}
 	p := mr.newProject(pd, pp, pd.pipfile, "lockfile")
 	g := newGraphBuilder(p)
 	var roots []rootDep
 	pipfile := filepath.Join(pd.dir, "Pipfile")
-	if isFile(pipfile) {
+	if fsread.IsFile(pipfile) {
 		if data, ok := mr.read(pipfile, maxManifestSize); ok {
 			if roots, err = parsePipfile(data); err != nil {
-				mr.problem(pipfile, "%s", describe(err))
+				mr.problem(pipfile, "%s", fsread.Describe(err))
 				roots = nil
 			}
 		}
@@ -402,7 +403,7 @@ func (w *reqWalk) walk(path string, scope inventory.Scope, constraint bool, stac
 	}
 	rf, err := parseRequirements(data)
 	if err != nil {
-		w.mr.problem(path, "%s", describe(err))
+		w.mr.problem(path, "%s", fsread.Describe(err))
 		return
 	}
 	stack[path] = true
@@ -429,7 +430,7 @@ func (w *reqWalk) walk(path string, scope inventory.Scope, constraint bool, stac
 			w.notes = appendUnique(w.notes, fmt.Sprintf("%s line %d: %s not read: %s", rel, inc.Line, inc.Path, why))
 			continue
 		}
-		if !isFile(target) {
+		if !fsread.IsFile(target) {
 			w.mr.problem(path, "line %d: included file %s not found", inc.Line, inc.Path)
 			continue
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"ospo/internal/inventory"
+	"ospo/internal/inventory/fsread"
 )
 
 // systemPython is where Debian installs the Python distributions of its
@@ -93,7 +94,7 @@ func BenchmarkExtractOnly(b *testing.B) {
 		switch {
 		case strings.HasSuffix(e, ".dist-info"):
 			files = append(files, filepath.Join(e, "METADATA"))
-		case isDir(e):
+		case fsread.IsDir(e):
 			files = append(files, filepath.Join(e, "PKG-INFO"))
 		default:
 			files = append(files, e)

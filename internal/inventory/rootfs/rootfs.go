@@ -1,30 +1,32 @@
-package apk
+// Package rootfs reads a system root (a container image unpacked from
+// anywhere, a mounted disk) the way that system itself would: its symbolic
+// links are followed with absolute targets taken from the root and ".."
+// stopping at it, so that no link leads to a file of the scanning machine.
+// It also reads what os-release(5) says of the system, which the extractors
+// of installed operating system packages put in their package URLs.
+package rootfs
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-)
 
-// The scan root may be a container image unpacked from anywhere: its
-// symlinks are read the way its own system would read them, with absolute
-// targets taken from the root and ".." stopping at it, so that no link
-// leads to a file of the scanning machine.
+	"ospo/internal/inventory/fsread"
+)
 
 // maxLinks bounds the symlinks followed for one path, as the kernel does.
 const maxLinks = 40
 
-var errLinkLoop = errors.New("too many levels of symbolic links")
+// ErrLinkLoop is the error of a path with more than 40 links on the way.
+var ErrLinkLoop = errors.New("too many levels of symbolic links")
 
-// resolveIn returns where rel (slash-separated, relative to root) lives
+// Resolve returns where rel (slash-separated, relative to root) lives
 // inside root once every symlink on the way is followed within root. The
 // result has no symlink in it. A missing component is an error that
-// errors.Is fs.ErrNotExist.
-func resolveIn(root, rel string) (string, error) {
+// errors.Is fs.ErrNotExist; a loop is one that errors.Is ErrLinkLoop.
+func Resolve(root, rel string) (string, error) {
 	todo := strings.Split(rel, "/")
 	var done []string
 	links := 0
@@ -54,7 +56,7 @@ func resolveIn(root, rel string) (string, error) {
 		}
 		links++
 		if links > maxLinks {
-			return "", &fs.PathError{Op: "resolve", Path: cur, Err: errLinkLoop}
+			return "", &fs.PathError{Op: "resolve", Path: cur, Err: ErrLinkLoop}
 		}
 		target, err := os.Readlink(cur)
 		if err != nil {
@@ -69,36 +71,9 @@ func resolveIn(root, rel string) (string, error) {
 	return filepath.Join(root, filepath.Join(done...)), nil
 }
 
-// readRegular reads the regular file at abs, at most limit bytes; a longer
-// file is an error naming the limit.
-func readRegular(abs string, limit int64) ([]byte, error) {
-	f, err := os.Open(abs)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	if fi.Size() > limit {
-		return nil, fmt.Errorf("%w: %d bytes, the limit is %d", errTooLarge, fi.Size(), limit)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: more than %d bytes", errTooLarge, limit)
-	}
-	return data, nil
-}
-
-// osRelease is what os-release(5) says of the system in the root.
-type osRelease struct {
+// Release is what os-release(5) says of the system in a root.
+type Release struct {
+	// ID is lower case, as the format requires ("debian", "alpine").
 	ID, VersionID, VersionCodename, PrettyName string
 	// Path is the file read, absolute; "" when there was none.
 	Path string
@@ -108,33 +83,33 @@ type osRelease struct {
 // bytes.
 const maxOSRelease = 64 << 10
 
-// readOSRelease reads etc/os-release, or usr/lib/os-release when the first
-// is missing, inside root. It returns a zero osRelease and no error when
+// OSRelease reads etc/os-release, or usr/lib/os-release when the first is
+// missing, inside root. It returns a zero Release and no error when
 // neither exists.
-func readOSRelease(root string) (osRelease, error) {
+func OSRelease(root string) (Release, error) {
 	for _, rel := range []string{"etc/os-release", "usr/lib/os-release"} {
-		abs, err := resolveIn(root, rel)
+		abs, err := Resolve(root, rel)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return osRelease{}, err
+			return Release{}, err
 		}
-		data, err := readRegular(abs, maxOSRelease)
+		data, err := fsread.ReadBounded(abs, maxOSRelease)
 		if err != nil {
-			return osRelease{}, err
+			return Release{}, err
 		}
 		r := parseOSRelease(string(data))
 		r.Path = abs
 		return r, nil
 	}
-	return osRelease{}, nil
+	return Release{}, nil
 }
 
 // parseOSRelease reads the KEY=value lines of an os-release file; values
 // may be quoted with shell quoting.
-func parseOSRelease(s string) osRelease {
-	var r osRelease
+func parseOSRelease(s string) Release {
+	var r Release
 	for _, line := range strings.Split(s, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
@@ -179,9 +154,10 @@ func unquoteShell(v string) string {
 	return b.String()
 }
 
-// distro is the "distro" qualifier of a package URL: the id and the
-// version (or code name) of the system, "debian-12".
-func (r osRelease) distro() string {
+// Distro is the "distro" qualifier of a package URL: the id and the
+// version (or code name) of the system, "debian-12"; "" when the id is
+// not known.
+func (r Release) Distro() string {
 	switch {
 	case r.ID == "":
 		return ""
