@@ -79,6 +79,10 @@ type Decision struct {
 	// Exception is the number (from 1, in file order) of the policy
 	// exception that decided, 0 when none did.
 	Exception int `json:"exception,omitempty"`
+	// Vulnerabilities is the verdict on the component's known
+	// vulnerabilities, when a database was consulted; Verdict already
+	// includes it.
+	Vulnerabilities *VulnDecision `json:"vulnerabilities,omitempty"`
 }
 
 // ExceptionRef points at one exception of the policy.

@@ -21,6 +21,7 @@ import (
 	"ospo/internal/license"
 	"ospo/internal/policy"
 	"ospo/internal/sbom"
+	"ospo/internal/vuln"
 )
 
 // Config says what to scan and how.
@@ -52,6 +53,9 @@ type Config struct {
 	// Baseline, when set, keeps only the components that are new or
 	// whose license or verdict changed since that earlier scan.
 	Baseline *baseline.Baseline
+	// Vulns, when set, is where known vulnerabilities are looked up (the
+	// offline OSV database); nil leaves them out.
+	Vulns vuln.Source
 	// Kind and Supplier describe whose software the roots are (own,
 	// vendor, legacy, proprietary); empty means own for directories and
 	// what a supplied SBOM states (else vendor) for SBOM files.
@@ -83,6 +87,9 @@ type Result struct {
 	// already had as they are (left out of Components).
 	Changes   []baseline.Change
 	Unchanged int
+	// Vulns are the known vulnerabilities, one result per component in
+	// the order of Components; nil when no database was consulted.
+	Vulns *vuln.Report
 }
 
 // Run scans every root, merges what the projects share, filters, and
@@ -161,18 +168,56 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	res.Problems = append(res.Problems, probs...)
-	if cfg.Policy != nil {
-		now := cfg.Now
-		if now.IsZero() {
-			now = time.Now()
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if cfg.Vulns != nil {
+		rep, err := vuln.Check(ctx, cfg.Vulns, res.Components)
+		if err != nil {
+			return nil, err
 		}
+		res.Vulns = rep
+	}
+	if cfg.Policy != nil {
 		d := policy.Evaluate(res.Components, cfg.PolicyContext, cfg.Policy, now)
+		if res.Vulns != nil {
+			decideVulns(&d, res.Vulns, cfg.Policy, now)
+		}
 		res.Decisions = &d
 	}
 	if cfg.Baseline != nil {
 		res.keepChanged(cfg.Baseline)
 	}
 	return res, nil
+}
+
+// decideVulns folds the policy's verdict on each component's
+// vulnerabilities into its license decision: the worse verdict stands, and
+// the reason says both.
+func decideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.Time) {
+	for i := range d.Decisions {
+		if i >= len(rep.Results) {
+			break
+		}
+		r := rep.Results[i]
+		fs := make([]policy.VulnFinding, 0, len(r.Findings))
+		for _, f := range r.Findings {
+			fs = append(fs, policy.VulnFinding{ID: f.ID, Aliases: f.Aliases, Level: string(f.Severity.Level)})
+		}
+		vd := p.DecideVulns(fs, now)
+		dec := &d.Decisions[i]
+		dec.Vulnerabilities = &vd
+		if vd.Verdict == policy.Allow {
+			continue
+		}
+		if policy.Worse(dec.Verdict, vd.Verdict) != dec.Verdict {
+			dec.Verdict, dec.Rule = vd.Verdict, vd.Rule
+			dec.Reason = vd.Reason + "; license: " + dec.Reason
+		} else {
+			dec.Reason += "; " + vd.Reason
+		}
+	}
 }
 
 // sbomNames are file name endings that mark an SBOM whatever its content,
@@ -251,6 +296,7 @@ func (f Filter) keep(c *inventory.Component) bool {
 func (r *Result) keepChanged(b *baseline.Baseline) {
 	var comps []*inventory.Component
 	var decs []policy.Decision
+	var vulns []vuln.Result
 	r.Changes = []baseline.Change{}
 	for i, c := range r.Components {
 		verdict := ""
@@ -271,10 +317,16 @@ func (r *Result) keepChanged(b *baseline.Baseline) {
 		if r.Decisions != nil {
 			decs = append(decs, r.Decisions.Decisions[i])
 		}
+		if r.Vulns != nil {
+			vulns = append(vulns, r.Vulns.Results[i])
+		}
 	}
 	r.Components = comps
 	if r.Decisions != nil {
 		r.Decisions.Decisions = decs
+	}
+	if r.Vulns != nil {
+		r.Vulns.Results = vulns
 	}
 }
 
