@@ -28,6 +28,8 @@ func newScanCmd(e *env) *cobra.Command {
 		pol        policyFlags
 		strict     bool
 		baseFile   string
+		dbf        dbFlag
+		noVulns    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "scan [DIR|FILE...]",
@@ -99,6 +101,12 @@ legacy or proprietary software (--kind) with its supplier.`,
 					return usageError{err}
 				}
 			}
+			src, closeDB, err := dbf.vulnSource(cmd.Context(), noVulns)
+			if err != nil {
+				return err
+			}
+			defer closeDB()
+			cfg.Vulns = src
 			res, err := scan.Run(cmd.Context(), cfg)
 			if err != nil {
 				if errors.Is(err, scan.ErrUsage) {
@@ -141,6 +149,8 @@ legacy or proprietary software (--kind) with its supplier.`,
 	fl.StringVar(&baseFile, "baseline", "", "an earlier `ospo scan --format json` result: report only what is new or changed since")
 	fl.StringVar(&cfg.Kind, "kind", "", "whose software this is: "+strings.Join(inventory.Kinds, ", ")+" (default own; for a supplied SBOM what it states, else vendor)")
 	fl.StringVar(&cfg.Supplier, "supplier", "", "the supplier of the software scanned (for vendor software)")
+	dbf.register(fl)
+	fl.BoolVar(&noVulns, "no-vulns", false, "do not look up known vulnerabilities, even when a database is present")
 	pol.register(fl)
 	return cmd
 }

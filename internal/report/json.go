@@ -12,6 +12,7 @@ import (
 	"ospo/internal/obligations"
 	"ospo/internal/policy"
 	"ospo/internal/scan"
+	"ospo/internal/vuln"
 )
 
 // Document is the JSON form of a scan, documented in docs/scan-json.md.
@@ -80,11 +81,22 @@ type Component struct {
 	Repository       string                  `json:"repository,omitempty"`
 	Funding          []string                `json:"funding,omitempty"`
 	Hashes           []inventory.Hash        `json:"hashes,omitempty"`
+	// Known vulnerabilities, when a database was consulted (1.2).
+	Vulnerabilities          []Vulnerability `json:"vulnerabilities,omitempty"`
+	Upgrade                  string          `json:"upgrade,omitempty"`
+	VulnerabilitiesUnchecked string          `json:"vulnerabilitiesUnchecked,omitempty"`
 	// The policy decision, present only when a policy was evaluated.
 	Verdict policy.Verdict `json:"verdict,omitempty"`
 	Rule    string         `json:"rule,omitempty"`
 	Reason  string         `json:"reason,omitempty"`
 	Choice  string         `json:"choice,omitempty"`
+}
+
+// Vulnerability is a finding as the JSON document shows it; Ignored holds
+// the policy's reason when its ignore list covers the finding.
+type Vulnerability struct {
+	vuln.Finding
+	Ignored string `json:"ignored,omitempty"`
 }
 
 // NewDocument converts a scan result to its JSON form.
@@ -145,6 +157,14 @@ func newDocument(v *view, o Options) Document {
 			Locations: c.Locations, Installed: c.Installed, Supplier: c.Supplier,
 			Homepage: c.Homepage, Repository: c.Repository, Funding: c.Funding, Hashes: c.Hashes,
 		})
+		if res := v.vulns(i); res != nil {
+			dc := &d.Components[len(d.Components)-1]
+			ignored := ignoredOf(v.r, i)
+			for _, f := range res.Findings {
+				dc.Vulnerabilities = append(dc.Vulnerabilities, Vulnerability{Finding: f, Ignored: ignored[f.ID]})
+			}
+			dc.Upgrade, dc.VulnerabilitiesUnchecked = res.Upgrade, res.Unchecked
+		}
 	}
 	return d
 }

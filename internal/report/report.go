@@ -39,6 +39,22 @@ type Summary struct {
 	Excluded    int            `json:"excluded"`
 	Problems    int            `json:"problems"`
 	ByLicense   map[string]int `json:"byLicense"`
+	// Vulnerabilities is present when a vulnerability database was
+	// consulted (schema 1.2).
+	Vulnerabilities *VulnSummary `json:"vulnerabilities,omitempty"`
+}
+
+// VulnSummary counts the known vulnerabilities found.
+type VulnSummary struct {
+	// ByLevel counts findings (alias groups) by severity level.
+	ByLevel map[string]int `json:"byLevel"`
+	// Components counts the components with at least one finding.
+	Components int `json:"components"`
+	// Unchecked counts the components that could not be checked.
+	Unchecked int `json:"unchecked"`
+	// Ignored counts findings the policy's ignore list covers.
+	Ignored int      `json:"ignored,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
 
 // Summarize counts a result.
@@ -60,7 +76,36 @@ func Summarize(r *scan.Result) Summary {
 		}
 		s.ByLicense[expr]++
 	}
+	if r.Vulns != nil {
+		v := &VulnSummary{ByLevel: map[string]int{}, Notes: r.Vulns.Notes}
+		for i, res := range r.Vulns.Results {
+			if res.Unchecked != "" {
+				v.Unchecked++
+			}
+			if len(res.Findings) > 0 {
+				v.Components++
+			}
+			ignored := ignoredOf(r, i)
+			for _, f := range res.Findings {
+				if _, ok := ignored[f.ID]; ok {
+					v.Ignored++
+					continue
+				}
+				v.ByLevel[string(f.Severity.Level)]++
+			}
+		}
+		s.Vulnerabilities = v
+	}
 	return s
+}
+
+// ignoredOf is what the policy's ignore list covers among component i's
+// findings: id → the entry's reason.
+func ignoredOf(r *scan.Result, i int) map[string]string {
+	if r.Decisions == nil || i >= len(r.Decisions.Decisions) || r.Decisions.Decisions[i].Vulnerabilities == nil {
+		return nil
+	}
+	return r.Decisions.Decisions[i].Vulnerabilities.Ignored
 }
 
 func licenseOf(c *inventory.Component) string {

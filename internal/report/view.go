@@ -9,6 +9,7 @@ import (
 	"ospo/internal/obligations"
 	"ospo/internal/policy"
 	"ospo/internal/scan"
+	"ospo/internal/vuln"
 )
 
 // view is what every renderer reads of a result, worked out once: the
@@ -32,6 +33,15 @@ type VerdictCounts struct {
 	Allow  int `json:"allow"`
 	Review int `json:"review"`
 	Deny   int `json:"deny"`
+}
+
+// vulns is the vulnerability result of component i, nil when no database
+// was consulted.
+func (v *view) vulns(i int) *vuln.Result {
+	if v.r.Vulns == nil || i >= len(v.r.Vulns.Results) {
+		return nil
+	}
+	return &v.r.Vulns.Results[i]
 }
 
 func newView(r *scan.Result) *view {

@@ -56,6 +56,9 @@ type Config struct {
 	// Vulns, when set, is where known vulnerabilities are looked up (the
 	// offline OSV database); nil leaves them out.
 	Vulns vuln.Source
+	// SkipLicenses leaves license identification out (the security view
+	// alone); with a policy, only vulnerabilities are then decided.
+	SkipLicenses bool
 	// Kind and Supplier describe whose software the roots are (own,
 	// vendor, legacy, proprietary); empty means own for directories and
 	// what a supplied SBOM states (else vendor) for SBOM files.
@@ -153,21 +156,23 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.Excluded++
 		}
 	}
-	id := cfg.Identifier
-	if id == nil {
-		id = license.NewIdentifier()
+	if !cfg.SkipLicenses {
+		id := cfg.Identifier
+		if id == nil {
+			id = license.NewIdentifier()
+		}
+		probs := identify.Run(ctx, res.Components, identify.Options{
+			Curations:  curations,
+			Identifier: id,
+			Rel:        relFunc(rels),
+			Workers:    runtime.GOMAXPROCS(0),
+			Progress:   cfg.Progress,
+		})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		res.Problems = append(res.Problems, probs...)
 	}
-	probs := identify.Run(ctx, res.Components, identify.Options{
-		Curations:  curations,
-		Identifier: id,
-		Rel:        relFunc(rels),
-		Workers:    runtime.GOMAXPROCS(0),
-		Progress:   cfg.Progress,
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	res.Problems = append(res.Problems, probs...)
 	now := cfg.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -180,9 +185,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.Vulns = rep
 	}
 	if cfg.Policy != nil {
-		d := policy.Evaluate(res.Components, cfg.PolicyContext, cfg.Policy, now)
+		var d policy.Result
+		if cfg.SkipLicenses {
+			// Only the vulnerabilities are decided: every component starts
+			// allowed and its findings decide.
+			d.Decisions = make([]policy.Decision, len(res.Components))
+			for i, c := range res.Components {
+				d.Decisions[i] = policy.Decision{Component: c, Key: c.Key(), Verdict: policy.Allow, Rule: "no known vulnerability", Reason: "no known vulnerability"}
+			}
+		} else {
+			d = policy.Evaluate(res.Components, cfg.PolicyContext, cfg.Policy, now)
+		}
 		if res.Vulns != nil {
-			decideVulns(&d, res.Vulns, cfg.Policy, now)
+			decideVulns(&d, res.Vulns, cfg.Policy, now, cfg.SkipLicenses)
 		}
 		res.Decisions = &d
 	}
@@ -195,7 +210,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 // decideVulns folds the policy's verdict on each component's
 // vulnerabilities into its license decision: the worse verdict stands, and
 // the reason says both.
-func decideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.Time) {
+func decideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.Time, only bool) {
 	for i := range d.Decisions {
 		if i >= len(rep.Results) {
 			break
@@ -211,10 +226,13 @@ func decideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.
 		if vd.Verdict == policy.Allow {
 			continue
 		}
-		if policy.Worse(dec.Verdict, vd.Verdict) != dec.Verdict {
+		switch {
+		case only:
+			dec.Verdict, dec.Rule, dec.Reason = vd.Verdict, vd.Rule, vd.Reason
+		case policy.Worse(dec.Verdict, vd.Verdict) != dec.Verdict:
 			dec.Verdict, dec.Rule = vd.Verdict, vd.Rule
 			dec.Reason = vd.Reason + "; license: " + dec.Reason
-		} else {
+		default:
 			dec.Reason += "; " + vd.Reason
 		}
 	}

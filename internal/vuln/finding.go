@@ -162,7 +162,8 @@ func check(r Result, pkg Package, recs []*osv.Record) Result {
 	})
 	if len(fixes) > 0 {
 		if v, ok := SmallestFix(pkg.Ecosystem, pkg.Version, fixes); ok {
-			if r.Component != nil && r.Component.Ecosystem == "go" && pkg.Name != "stdlib" && pkg.Name != "toolchain" {
+			// Back to the form the component is written in (Go's "v").
+			if r.Component != nil && strings.HasPrefix(r.Component.Version, "v") && !strings.HasPrefix(v, "v") {
 				v = "v" + v
 			}
 			r.Upgrade = v
