@@ -83,6 +83,16 @@ type Decision struct {
 	// vulnerabilities, when a database was consulted; Verdict already
 	// includes it.
 	Vulnerabilities *VulnDecision `json:"vulnerabilities,omitempty"`
+	// License keeps the license decision when the vulnerabilities made
+	// the verdict worse, so that both can be shown; nil otherwise.
+	License *LicenseDecision `json:"license,omitempty"`
+}
+
+// LicenseDecision is the part of a decision the license made.
+type LicenseDecision struct {
+	Verdict Verdict `json:"verdict"`
+	Rule    string  `json:"rule"`
+	Reason  string  `json:"reason"`
 }
 
 // ExceptionRef points at one exception of the policy.

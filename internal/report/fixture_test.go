@@ -14,6 +14,7 @@ import (
 	"ospo/internal/inventory"
 	"ospo/internal/policy"
 	"ospo/internal/scan"
+	"ospo/internal/vuln"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -119,9 +120,42 @@ func fixture(t testing.TB, decided bool) *scan.Result {
 			t.Fatal(err)
 		}
 		d := policy.Evaluate(r.Components, policy.Context{}, p, decisionDay)
+		r.Vulns = fixtureVulns(r.Components)
+		scan.DecideVulns(&d, r.Vulns, p, decisionDay, false)
 		r.Decisions = &d
 	}
 	return r
+}
+
+// fixtureVulns are the findings of the decided fixture: x/text at v0.14.0
+// has GO-2026-5970 (a real record of the Go vulnerability database, which
+// gives no severity), and one internal package has no version to check.
+func fixtureVulns(comps []*inventory.Component) *vuln.Report {
+	rep := &vuln.Report{Notes: []string{"the database holds no records for npm"}}
+	for _, c := range comps {
+		r := vuln.Result{Component: c, Key: c.Key()}
+		switch c.Name {
+		case "golang.org/x/text":
+			r.Findings = []vuln.Finding{{
+				ID: "GO-2026-5970", Aliases: []string{"CVE-2026-56852"},
+				Summary:  "Infinite loop on invalid input in golang.org/x/text",
+				Severity: vuln.Severity{Level: vuln.Unknown}, Fixed: []string{"0.39.0"},
+				Why: "GO-2026-5970: SEMVER range introduced 0, fixed 0.39.0: 0.14.0 is at or above 0 and below 0.39.0",
+				URL: "https://pkg.go.dev/vuln/GO-2026-5970",
+			}}
+			r.Upgrade = "v0.39.0"
+		case "github.com/hashicorp/go-version":
+			r.Findings = []vuln.Finding{{
+				ID: "GHSA-0000-test-only", Severity: vuln.Severity{Level: vuln.Critical, Score: 9.8,
+					Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Source: "CVSS_V3"},
+				Why: "GHSA-0000-test-only: version 1.7.0 is in the versions list",
+			}}
+		case "internal-utils":
+			r.Unchecked = "no version is known, so the 1 vulnerability records for internal-utils cannot be checked"
+		}
+		rep.Results = append(rep.Results, r)
+	}
+	return rep
 }
 
 // fixtureOptions are the options the CLI would pass for the fixture.

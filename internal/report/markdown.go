@@ -3,6 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"ospo/internal/inventory"
+	"ospo/internal/vuln"
+	"sort"
 	"strings"
 
 	"ospo/internal/obligations"
@@ -153,6 +156,10 @@ func markdownBlocks(v *view, o Options) []mdBlock {
 		blocks = append(blocks, b)
 	}
 
+	if b, ok := markdownVulns(v); ok {
+		blocks = append(blocks, b)
+	}
+
 	if ob := v.obligations; ob != nil {
 		blocks = append(blocks, markdownObligations(ob)...)
 	}
@@ -199,6 +206,92 @@ func markdownBlocks(v *view, o Options) []mdBlock {
 			mdCell(licenseShown(c, v.decision(i))), third, c.Scope, direct))
 	}
 	return append(blocks, all)
+}
+
+// markdownVulns lists the known vulnerabilities, most severe first.
+func markdownVulns(v *view) (mdBlock, bool) {
+	r := v.r
+	if r.Vulns == nil {
+		return mdBlock{}, false
+	}
+	s := v.summary.Vulnerabilities
+	var head strings.Builder
+	head.WriteString("\n### Known vulnerabilities\n\n")
+	var parts []string
+	for _, l := range vuln.Levels {
+		if n := s.ByLevel[string(l)]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, l))
+		}
+	}
+	if len(parts) == 0 {
+		head.WriteString("None known in the offline database.")
+	} else {
+		fmt.Fprintf(&head, "**%s** in %s.", strings.Join(parts, ", "), count(s.Components, "component", "components"))
+	}
+	if s.Ignored > 0 {
+		fmt.Fprintf(&head, " %d ignored by the policy.", s.Ignored)
+	}
+	if s.Unchecked > 0 {
+		fmt.Fprintf(&head, " %s could not be checked.", count(s.Unchecked, "component", "components"))
+	}
+	head.WriteString("\n")
+	b := mdBlock{one: "vulnerability", many: "vulnerabilities", weight: 3}
+	for _, row := range vulnRows(r) {
+		if b.rows == nil {
+			head.WriteString("\n| Severity | Vulnerability | Component | Fixed in | Upgrade to | Summary |\n| --- | --- | --- | --- | --- | --- |\n")
+		}
+		id := row.f.ID
+		if row.f.URL != "" {
+			id = "[" + id + "](" + row.f.URL + ")"
+		}
+		if len(row.f.Aliases) > 0 {
+			id += " (" + strings.Join(row.f.Aliases, ", ") + ")"
+		}
+		sev := string(row.f.Severity.Level)
+		if row.f.Severity.Score > 0 {
+			sev += fmt.Sprintf(" %.1f", row.f.Severity.Score)
+		}
+		if row.ignored != "" {
+			sev = "ignored: " + row.ignored
+		}
+		b.rows = append(b.rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCell(sev), mdCell(id),
+			mdCode(row.c.Ecosystem+" "+row.c.Ref()), mdCell(strings.Join(row.f.Fixed, ", ")), mdCell(row.upgrade), mdCell(row.f.Summary)))
+	}
+	b.head = head.String()
+	return b, true
+}
+
+// vulnRow is one finding of one component, as the reports list them.
+type vulnRow struct {
+	c       *inventory.Component
+	f       vuln.Finding
+	upgrade string
+	ignored string
+}
+
+// vulnRows lists every finding, most severe first, then by component.
+func vulnRows(r *scan.Result) []vulnRow {
+	var rows []vulnRow
+	for i, res := range r.Vulns.Results {
+		ign := ignoredOf(r, i)
+		for _, f := range res.Findings {
+			rows = append(rows, vulnRow{c: r.Components[i], f: f, upgrade: res.Upgrade, ignored: ign[f.ID]})
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if (a.ignored == "") != (b.ignored == "") {
+			return a.ignored == ""
+		}
+		if a.f.Severity.Level != b.f.Severity.Level {
+			return a.f.Severity.Level.Rank() < b.f.Severity.Level.Rank()
+		}
+		if a.f.Severity.Score != b.f.Severity.Score {
+			return a.f.Severity.Score > b.f.Severity.Score
+		}
+		return a.c.Key() < b.c.Key()
+	})
+	return rows
 }
 
 func markdownObligations(ob *obligations.Summary) []mdBlock {

@@ -14,6 +14,7 @@ import (
 	"ospo/internal/license/knowledge"
 	"ospo/internal/policy"
 	"ospo/internal/scan"
+	"ospo/internal/vuln"
 )
 
 // SARIF 2.1.0, as code scanning reads it: one rule per kind of finding, one
@@ -39,6 +40,7 @@ const (
 	ruleExceptionExpired
 	ruleExceptionUnused
 	ruleScanProblem
+	ruleVulnerability
 )
 
 type sarifLog struct {
@@ -85,6 +87,21 @@ type sarifRuleProps struct {
 	Tags []string `json:"tags"`
 }
 
+// sarifVulnProps are what code scanning reads of a vulnerability result.
+type sarifVulnProps struct {
+	Ecosystem string   `json:"ecosystem"`
+	Component string   `json:"component"`
+	PURL      string   `json:"purl,omitempty"`
+	ID        string   `json:"vulnerability"`
+	Aliases   []string `json:"aliases,omitempty"`
+	Severity  string   `json:"severity"`
+	// SecuritySeverity is the CVSS base score as a string, the property
+	// code scanning ranks security alerts by.
+	SecuritySeverity string   `json:"security-severity,omitempty"`
+	Fixed            []string `json:"fixed,omitempty"`
+	Upgrade          string   `json:"upgrade,omitempty"`
+}
+
 type sarifResult struct {
 	RuleID              string            `json:"ruleId"`
 	RuleIndex           int               `json:"ruleIndex"`
@@ -93,7 +110,7 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	Properties          *sarifResultProps `json:"properties,omitempty"`
+	Properties          any               `json:"properties,omitempty"`
 }
 
 type sarifResultProps struct {
@@ -206,6 +223,22 @@ var sarifRules = [...]sarifRule{
 		DefaultConfiguration: sarifConfig{Level: "warning"},
 		Properties:           sarifRuleProps{Tags: []string{"license", "scan"}},
 	},
+	{
+		ID: "known-vulnerability", Name: "KnownVulnerability",
+		ShortDescription: sarifMessage{Text: "A dependency has a known vulnerability."},
+		FullDescription: sarifMessage{Text: "The offline OSV database lists a vulnerability that affects this version of the " +
+			"dependency; the message says which rule of which record matched, and which versions fix it."},
+		Help: sarifMessage{
+			Text: "Upgrade the dependency to the version the message names (the smallest that fixes every known vulnerability " +
+				"of the package). If the vulnerability cannot be reached in this project, record that judgement in .ospo.yaml " +
+				"under vulnerabilities.ignore with a reason, an owner and an expiry.",
+			Markdown: "**Upgrade the dependency** to the version the message names (the smallest that fixes every known " +
+				"vulnerability of the package). If the vulnerability cannot be reached here, record that judgement in " +
+				"`.ospo.yaml` under `vulnerabilities.ignore` (`id`, `reason`, `owner`, `expires`).",
+		},
+		DefaultConfiguration: sarifConfig{Level: "warning"},
+		Properties:           sarifRuleProps{Tags: []string{"security", "vulnerability"}},
+	},
 }
 
 // newResult starts a result of rule at the rule's level, fingerprinted by
@@ -237,7 +270,31 @@ func newSARIF(v *view, o Options) sarifLog {
 		Results: []sarifResult{},
 	}
 	for _, i := range v.violations {
-		run.Results = append(run.Results, v.decisionResult(r.Components[i], v.decisions[i]))
+		d := v.decisions[i]
+		if d.License != nil {
+			// The vulnerabilities decided; the results below say so. The
+			// license's own verdict is shown when it asks something too.
+			if d.License.Verdict == policy.Allow {
+				continue
+			}
+			d.Verdict, d.Rule, d.Reason = d.License.Verdict, d.License.Rule, d.License.Reason
+		} else if strings.HasPrefix(d.Rule, "vulnerabilities.") {
+			continue
+		}
+		run.Results = append(run.Results, v.decisionResult(r.Components[i], d))
+	}
+	for i, c := range r.Components {
+		res := v.vulns(i)
+		if res == nil {
+			continue
+		}
+		ignored := ignoredOf(r, i)
+		for _, f := range res.Findings {
+			if _, ok := ignored[f.ID]; ok {
+				continue
+			}
+			run.Results = append(run.Results, v.vulnResult(c, res, f))
+		}
 	}
 	if r.Decisions != nil {
 		policyURI := o.PolicyPath
@@ -304,6 +361,50 @@ func (v *view) decisionResult(c *inventory.Component, d policy.Decision) sarifRe
 		res.Locations = []sarifLocation{fileLocation(c.Locations[0], 1)}
 	}
 	return res
+}
+
+// vulnResult is the finding for one vulnerability of one component, at a
+// level that follows its severity.
+func (v *view) vulnResult(c *inventory.Component, res *vuln.Result, f vuln.Finding) sarifResult {
+	var msg strings.Builder
+	fmt.Fprintf(&msg, "%s package %s has %s %s", c.Ecosystem, c.Ref(), f.Severity.Level, f.ID)
+	if len(f.Aliases) > 0 {
+		fmt.Fprintf(&msg, " (%s)", strings.Join(f.Aliases, ", "))
+	}
+	if f.Summary != "" {
+		fmt.Fprintf(&msg, ": %s", oneLine(f.Summary))
+	}
+	fmt.Fprintf(&msg, ". %s.", oneLine(f.Why))
+	switch {
+	case res.Upgrade != "":
+		fmt.Fprintf(&msg, " Upgrade to %s.", res.Upgrade)
+	case len(f.Fixed) == 0:
+		msg.WriteString(" No fixed version is known.")
+	}
+	if p := firstPath(c); p != "" {
+		fmt.Fprintf(&msg, " Dependency path: %s.", p)
+	}
+	out := newResult(ruleVulnerability, msg.String(), c.Key(), f.ID)
+	switch f.Severity.Level {
+	case vuln.Critical, vuln.High:
+		out.Level = "error"
+	case vuln.Medium, vuln.Unknown:
+		out.Level = "warning"
+	default:
+		out.Level = "note"
+	}
+	props := &sarifVulnProps{Ecosystem: c.Ecosystem, Component: c.Ref(), PURL: c.PURL, ID: f.ID, Aliases: f.Aliases,
+		Severity: string(f.Severity.Level), Fixed: f.Fixed, Upgrade: res.Upgrade}
+	if f.Severity.Score > 0 {
+		props.SecuritySeverity = fmt.Sprintf("%.1f", f.Severity.Score)
+	}
+	out.Properties = props
+	if projects := v.projectsOf(c); len(projects) > 0 {
+		out.Locations = []sarifLocation{fileLocation(projects[0].Path, 1)}
+	} else if len(c.Locations) > 0 {
+		out.Locations = []sarifLocation{fileLocation(c.Locations[0], 1)}
+	}
+	return out
 }
 
 // maxRelated bounds the related locations of one result; a package shared

@@ -24,10 +24,12 @@ func TestSARIF(t *testing.T) {
 		}},
 		{"with a policy", true, "scan-decided.sarif", []string{
 			"license-denied error api/go.mod:1",
+			"license-review warning api/go.mod:1", // go-version: denied for a vulnerability, its license asks a review
 			"license-denied error web/package.json:1",
-			"license-review warning api/go.mod:1",
 			"license-unknown warning web/package.json:1",
 			"license-unknown warning web/package.json:1",
+			"known-vulnerability error api/go.mod:1",   // critical
+			"known-vulnerability warning api/go.mod:1", // unknown severity
 			"exception-expired warning .ospo.yaml:17",
 			"exception-unused note .ospo.yaml:22",
 			"scan-problem warning web/node_modules/broken-pkg/package.json:1",
@@ -57,8 +59,8 @@ func TestSARIF(t *testing.T) {
 			if diff := cmp.Diff(tc.results, got); diff != "" {
 				t.Errorf("results (-want +got):\n%s", diff)
 			}
-			if n := len(run.Tool.Driver.Rules); n != 6 {
-				t.Errorf("%d rules, want 6", n)
+			if n := len(run.Tool.Driver.Rules); n != 7 {
+				t.Errorf("%d rules, want 7", n)
 			}
 		})
 	}
@@ -77,8 +79,8 @@ func TestSARIFFingerprintsStable(t *testing.T) {
 		out := map[string]string{}
 		for _, res := range newSARIF(v, fixtureOptions(true)).Runs[0].Results {
 			key := res.RuleID
-			if res.Properties != nil {
-				key += " " + res.Properties.Component
+			if p, ok := res.Properties.(*sarifResultProps); ok {
+				key += " " + p.Component
 			}
 			out[key] = res.PartialFingerprints[sarifFingerprint]
 		}

@@ -93,6 +93,34 @@ func writeTable(w io.Writer, r *scan.Result, o Options) error {
 			fmt.Fprintf(w, "unused exception: %s\n", exceptionLine(x))
 		}
 	}
+	if r.Vulns != nil {
+		vs := s.Vulnerabilities
+		rows := vulnRows(r)
+		fmt.Fprintf(w, "known vulnerabilities: %d in %s", len(rows), count(vs.Components, "component", "components"))
+		if vs.Ignored > 0 {
+			fmt.Fprintf(w, " (%d ignored by the policy)", vs.Ignored)
+		}
+		if vs.Unchecked > 0 {
+			fmt.Fprintf(w, "; %s could not be checked", count(vs.Unchecked, "component", "components"))
+		}
+		fmt.Fprintln(w)
+		for _, row := range rows {
+			sev := string(row.f.Severity.Level)
+			if row.ignored != "" {
+				sev = "ignored"
+			}
+			fix := "no fix known"
+			if row.upgrade != "" {
+				fix = "upgrade to " + row.upgrade
+			} else if len(row.f.Fixed) > 0 {
+				fix = "fixed in " + strings.Join(row.f.Fixed, ", ")
+			}
+			fmt.Fprintf(w, "  %-8s %s %s (%s): %s\n", sev, row.f.ID, row.c.Ref(), fix, oneLine(row.f.Summary))
+		}
+		for _, n := range r.Vulns.Notes {
+			fmt.Fprintf(w, "note: %s\n", n)
+		}
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "problem: %s\n", p)
 	}

@@ -17,7 +17,7 @@ func TestTable(t *testing.T) {
 		first []string
 	}{
 		{"without a policy", false, "scan.txt", []string{"ECOSYSTEM", "go", "go"}},
-		{"with a policy", true, "scan-decided.txt", []string{"VIOLATIONS", "VERDICT", "deny", "deny", "review", "review", "review", "", "ECOSYSTEM"}},
+		{"with a policy", true, "scan-decided.txt", []string{"VIOLATIONS", "VERDICT", "deny", "deny", "deny", "review", "review", "review", ""}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -197,7 +197,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			d = policy.Evaluate(res.Components, cfg.PolicyContext, cfg.Policy, now)
 		}
 		if res.Vulns != nil {
-			decideVulns(&d, res.Vulns, cfg.Policy, now, cfg.SkipLicenses)
+			DecideVulns(&d, res.Vulns, cfg.Policy, now, cfg.SkipLicenses)
 		}
 		res.Decisions = &d
 	}
@@ -207,10 +207,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// decideVulns folds the policy's verdict on each component's
+// DecideVulns folds the policy's verdict on each component's
 // vulnerabilities into its license decision: the worse verdict stands, and
 // the reason says both.
-func decideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.Time, only bool) {
+func DecideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.Time, only bool) {
 	for i := range d.Decisions {
 		if i >= len(rep.Results) {
 			break
@@ -230,6 +230,7 @@ func decideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.
 		case only:
 			dec.Verdict, dec.Rule, dec.Reason = vd.Verdict, vd.Rule, vd.Reason
 		case policy.Worse(dec.Verdict, vd.Verdict) != dec.Verdict:
+			dec.License = &policy.LicenseDecision{Verdict: dec.Verdict, Rule: dec.Rule, Reason: dec.Reason}
 			dec.Verdict, dec.Rule = vd.Verdict, vd.Rule
 			dec.Reason = vd.Reason + "; license: " + dec.Reason
 		default:
