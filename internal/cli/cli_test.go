@@ -113,13 +113,9 @@ func TestCommands(t *testing.T) {
 	}
 }
 
-// TestScanJSON checks the document against its schema and the facts of
-// the fixture: every installed name@version once, with a license.
-func TestScanJSON(t *testing.T) {
-	code, stdout, stderr := run(t, "scan", "--format", "json", filepath.Join("testdata", "app"))
-	if code != 1 {
-		t.Fatalf("exit %d, want 1 (GPL denied); stderr: %s", code, stderr)
-	}
+// validateScanJSON checks a scan document against the published schema.
+func validateScanJSON(t *testing.T, stdout string) {
+	t.Helper()
 	c := jsonschema.NewCompiler()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(report.JSONSchema))
 	if err != nil {
@@ -139,6 +135,16 @@ func TestScanJSON(t *testing.T) {
 	if err := sch.Validate(inst); err != nil {
 		t.Fatalf("output does not match the schema: %v", err)
 	}
+}
+
+// TestScanJSON checks the document against its schema and the facts of
+// the fixture: every installed name@version once, with a license.
+func TestScanJSON(t *testing.T) {
+	code, stdout, stderr := run(t, "scan", "--format", "json", filepath.Join("testdata", "app"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (GPL denied); stderr: %s", code, stderr)
+	}
+	validateScanJSON(t, stdout)
 	var got struct {
 		Components []struct{ Name, Version, License, Verdict string }
 	}
@@ -273,5 +279,56 @@ func TestScanSuppliedSBOM(t *testing.T) {
 	code, stdout, stderr = run(t, "scan", "--no-policy", "-f", "csv", broken, app)
 	if code != 0 || !strings.Contains(stderr, "broken.cdx.json") || !strings.Contains(stderr, "CycloneDX JSON") || !strings.Contains(stdout, "ckeditor5") {
 		t.Errorf("broken SBOM beside a good root: exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+}
+
+// The vulnerability workflow end to end on a real SQLite file: import
+// real OSV records, see the status, and find lodash 4.17.20's command
+// injection (GHSA-35jh-r3h4-6jhm, CVSS 7.2 high) with the upgrade that fixes it.
+func TestVulnerabilities(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ospo.db")
+	records := filepath.Join("..", "vuln", "testdata", "osv")
+	target := filepath.Join("testdata", "vulnerable")
+	code, stdout, stderr := run(t, "vulns", "--db", db, target)
+	if code != 2 || !strings.Contains(stderr, "no vulnerability database at") {
+		t.Errorf("vulns without a database: exit %d, %s", code, stderr)
+	}
+	if code, stdout, stderr = run(t, "vulndb", "import", "--db", db, records); code != 0 || !strings.Contains(stdout, "added") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, _ = run(t, "vulndb", "status", "--db", db); code != 0 || !strings.Contains(stdout, "npm") || !strings.Contains(stdout, "Go") {
+		t.Errorf("status: exit %d\n%s", code, stdout)
+	}
+	code, stdout, stderr = run(t, "vulns", "--db", db, target)
+	if code != 0 {
+		t.Fatalf("vulns: exit %d (a high finding is reviewed, not denied, by default)\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"high 7.2", "GHSA-35jh-r3h4-6jhm (CVE-2021-23337)", "lodash@4.17.20", "4.17.21", "1 high in 1 of 1 components"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("vulns output lacks %q:\n%s", want, stdout)
+		}
+	}
+	policyFile := filepath.Join(t.TempDir(), "strict.yaml")
+	if err := os.WriteFile(policyFile, []byte("vulnerabilities:\n  deny: high\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr = run(t, "vulns", "--db", db, "--policy", policyFile, target); code != 1 || !strings.Contains(stderr, "1 components denied for known vulnerabilities") {
+		t.Errorf("vulns with deny: high: exit %d, %s", code, stderr)
+	}
+	// scan carries the findings in its JSON document, valid against the schema.
+	code, stdout, _ = run(t, "scan", "--db", db, "-f", "json", target)
+	validateScanJSON(t, stdout)
+	var doc report.Document
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("scan JSON (exit %d): %v", code, err)
+	}
+	if len(doc.Components) != 1 || len(doc.Components[0].Vulnerabilities) != 1 || doc.Components[0].Upgrade != "4.17.21" ||
+		doc.Summary.Vulnerabilities == nil || doc.Summary.Vulnerabilities.ByLevel["high"] != 1 {
+		t.Errorf("scan JSON vulnerabilities: %+v %+v", doc.Components, doc.Summary.Vulnerabilities)
+	}
+	// --no-vulns leaves them out.
+	_, stdout, _ = run(t, "scan", "--db", db, "--no-vulns", "-f", "json", target)
+	if strings.Contains(stdout, "GHSA-35jh") {
+		t.Error("--no-vulns still reports vulnerabilities")
 	}
 }

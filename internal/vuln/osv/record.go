@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -112,6 +113,7 @@ func Parse(data []byte) (*Record, error) {
 		if err := dec.Decode(&r); err != nil {
 			return nil, fmt.Errorf("%w: YAML: %v", ErrInvalid, err)
 		}
+		r.stringKeys()
 	}
 	if err := r.Check(); err != nil {
 		return nil, err
@@ -165,6 +167,48 @@ func (r *Record) Check() error {
 		}
 	}
 	return nil
+}
+
+// stringKeys rewrites the free-form maps of a record read from YAML into
+// what JSON can hold: YAML allows keys that are not strings ({1: a}) and
+// the numbers .inf and .nan, which the JSON encoder cannot write back.
+func (r *Record) stringKeys() {
+	r.DatabaseSpecific = stringKeyMap(r.DatabaseSpecific)
+	for i := range r.Affected {
+		a := &r.Affected[i]
+		a.EcosystemSpecific = stringKeyMap(a.EcosystemSpecific)
+		a.DatabaseSpecific = stringKeyMap(a.DatabaseSpecific)
+	}
+}
+
+func stringKeyMap(m map[string]any) map[string]any {
+	for k, v := range m {
+		m[k] = stringKeys(v)
+	}
+	return m
+}
+
+func stringKeys(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return stringKeyMap(x)
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[fmt.Sprint(k)] = stringKeys(e)
+		}
+		return out
+	case []any:
+		for i, e := range x {
+			x[i] = stringKeys(e)
+		}
+		return x
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return fmt.Sprint(x)
+		}
+	}
+	return v
 }
 
 // BaseEcosystem is the ecosystem without its suffix ("Debian:12" →
