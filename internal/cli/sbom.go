@@ -26,6 +26,9 @@ func newSBOMCmd(e *env) *cobra.Command {
 		output     string
 		ecosystems []string
 		authors    []string
+		dbf        dbFlag
+		noVulns    bool
+		pol        policyFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "sbom [DIR|FILE...]",
@@ -56,6 +59,15 @@ SOURCE_DATE_EPOCH when set, so that builds can reproduce the same document.`,
 			created, err := sourceDate()
 			if err != nil {
 				return usageError{err}
+			}
+			src, closeDB, err := dbf.vulnSource(cmd.Context(), noVulns)
+			if err != nil {
+				return err
+			}
+			defer closeDB()
+			cfg.Vulns = src
+			if cfg.Policy, cfg.PolicyContext, err = pol.load(firstDir(cfg.Roots)); err != nil {
+				return err
 			}
 			res, err := scan.Run(cmd.Context(), cfg)
 			if err != nil {
@@ -92,6 +104,9 @@ SOURCE_DATE_EPOCH when set, so that builds can reproduce the same document.`,
 	fl.StringVar(&cfg.Kind, "kind", "", "whose software this is: "+strings.Join(inventory.Kinds, ", "))
 	fl.StringVar(&cfg.Supplier, "supplier", "", "the supplier of the software described")
 	fl.StringSliceVar(&authors, "author", nil, "author of the SBOM (person or organisation), repeatable")
+	dbf.register(fl)
+	fl.BoolVar(&noVulns, "no-vulns", false, "leave known vulnerabilities out of CycloneDX output even when a database is present")
+	pol.register(fl)
 	cmd.AddCommand(newSBOMScoreCmd(e))
 	return cmd
 }
@@ -173,7 +188,17 @@ func sourceDate() (time.Time, error) {
 
 // billOf turns a scan result into the bill an SBOM describes.
 func billOf(res *scan.Result, roots []string) *sbom.Bill {
-	b := &sbom.Bill{Projects: res.Projects, Components: res.Components}
+	b := &sbom.Bill{Projects: res.Projects, Components: res.Components, Vulns: res.Vulns}
+	if res.Decisions != nil {
+		for _, d := range res.Decisions.Decisions {
+			if d.Vulnerabilities != nil && len(d.Vulnerabilities.Ignored) > 0 {
+				if b.Ignored == nil {
+					b.Ignored = map[string]map[string]string{}
+				}
+				b.Ignored[d.Key] = d.Vulnerabilities.Ignored
+			}
+		}
+	}
 	if len(res.Projects) == 1 {
 		p := res.Projects[0]
 		b.Name, b.Version, b.Kind, b.Supplier = p.Name, p.Version, p.Kind, p.Supplier

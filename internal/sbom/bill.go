@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ospo/internal/inventory"
+	"ospo/internal/vuln"
 )
 
 // Bill is what an SBOM describes: the projects scanned, with their
@@ -34,6 +35,12 @@ type Bill struct {
 	// Authors are who made the SBOM (people or organisations), beyond the
 	// tool.
 	Authors []string
+	// Vulns are the known vulnerabilities of Components (in their order),
+	// and Ignored the policy's judgements (component key → finding id →
+	// reason); CycloneDX documents carry them as vulnerabilities, the
+	// ignored ones with a not-affected analysis (VEX). Nil leaves them out.
+	Vulns   *vuln.Report
+	Ignored map[string]map[string]string
 }
 
 // Property names ospo writes into CycloneDX documents so a round trip keeps

@@ -10,6 +10,7 @@ import (
 
 	"ospo/internal/inventory"
 	"ospo/internal/license/knowledge"
+	"ospo/internal/vuln"
 )
 
 // WriteCycloneDX writes the bill as a CycloneDX 1.6 document, JSON or XML.
@@ -102,7 +103,105 @@ func cycloneDX(b *Bill) *cdx.BOM {
 		deps = append(deps, d)
 	}
 	bom.Dependencies = &deps
+	if vs := cdxVulns(b, r); len(vs) > 0 {
+		bom.Vulnerabilities = &vs
+	}
 	return bom
+}
+
+// cdxVulns lists each vulnerability once, with every component it
+// affects; ignored ones carry the organisation's judgement as a
+// not-affected analysis.
+func cdxVulns(b *Bill, r *refs) []cdx.Vulnerability {
+	if b.Vulns == nil {
+		return nil
+	}
+	byID := map[string]*cdx.Vulnerability{}
+	var order []string
+	for i, res := range b.Vulns.Results {
+		if i >= len(b.Components) {
+			break
+		}
+		c := b.Components[i]
+		for _, f := range res.Findings {
+			v, ok := byID[f.ID]
+			if !ok {
+				v = &cdx.Vulnerability{BOMRef: "vuln:" + f.ID, ID: f.ID, Description: f.Summary,
+					Source: &cdx.Source{Name: "OSV", URL: f.URL}}
+				if len(f.Aliases) > 0 {
+					refs := make([]cdx.VulnerabilityReference, 0, len(f.Aliases))
+					for _, a := range f.Aliases {
+						refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: &cdx.Source{Name: sourceOf(a)}})
+					}
+					v.References = &refs
+				}
+				v.Ratings = &[]cdx.VulnerabilityRating{cdxRating(f.Severity)}
+				v.Detail = f.Why
+				byID[f.ID] = v
+				order = append(order, f.ID)
+			}
+			aff := cdx.Affects{Ref: r.comp[c.Key()]}
+			if v.Affects == nil {
+				v.Affects = &[]cdx.Affects{}
+			}
+			*v.Affects = append(*v.Affects, aff)
+			if res.Upgrade != "" {
+				rec := "Upgrade " + c.Name + " to " + res.Upgrade + "."
+				if !strings.Contains(v.Recommendation, rec) {
+					v.Recommendation = strings.TrimSpace(v.Recommendation + " " + rec)
+				}
+			}
+			if why, ok := b.Ignored[c.Key()][f.ID]; ok {
+				v.Analysis = &cdx.VulnerabilityAnalysis{State: cdx.IASNotAffected, Detail: why}
+			}
+		}
+	}
+	out := make([]cdx.Vulnerability, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	return out
+}
+
+func cdxRating(s vuln.Severity) cdx.VulnerabilityRating {
+	rt := cdx.VulnerabilityRating{Severity: cdx.Severity(s.Level)}
+	if s.Level == "" {
+		rt.Severity = cdx.SeverityUnknown
+	}
+	if s.Score > 0 {
+		sc := s.Score
+		rt.Score, rt.Vector = &sc, s.Vector
+		switch {
+		case s.Source == "CVSS_V4":
+			rt.Method = cdx.ScoringMethodCVSSv4
+		case s.Source == "CVSS_V2":
+			rt.Method = cdx.ScoringMethodCVSSv2
+		case strings.HasPrefix(s.Vector, "CVSS:3.1/"):
+			rt.Method = cdx.ScoringMethodCVSSv31
+		case strings.HasPrefix(s.Vector, "CVSS:3.0/"):
+			rt.Method = cdx.ScoringMethodCVSSv3
+		}
+	} else if s.Source != "" {
+		rt.Method, rt.Justification = cdx.ScoringMethodOther, s.Source
+	}
+	return rt
+}
+
+// sourceOf names the database an identifier belongs to.
+func sourceOf(id string) string {
+	switch {
+	case strings.HasPrefix(id, "CVE-"):
+		return "NVD"
+	case strings.HasPrefix(id, "GHSA-"):
+		return "GitHub"
+	case strings.HasPrefix(id, "GO-"):
+		return "Go"
+	case strings.HasPrefix(id, "PYSEC-"):
+		return "PyPA"
+	case strings.HasPrefix(id, "RUSTSEC-"):
+		return "RustSec"
+	}
+	return "OSV"
 }
 
 func projectProps(p *inventory.Project) *[]cdx.Property {

@@ -18,6 +18,7 @@ import (
 	"ospo/internal/inventory"
 	"ospo/internal/sbom"
 	"ospo/internal/scan"
+	"ospo/internal/vuln"
 )
 
 // fixtures are real trees from the repository's test data, one per
@@ -288,6 +289,58 @@ func TestSchemasRefuseBrokenDocuments(t *testing.T) {
 		}
 		if err := b.s.Validate(inst); err == nil {
 			t.Errorf("%s: validated; the schema check cannot fail", b.name)
+		}
+	}
+}
+
+// Known vulnerabilities travel in CycloneDX as vulnerabilities with
+// ratings, affected components and, for the ones the policy ignores, a
+// not-affected analysis (VEX); the document still validates.
+func TestCycloneDXVulnerabilities(t *testing.T) {
+	res := scanFixture(t, fixtures[0].root, "")
+	rep := &vuln.Report{}
+	var debugKey string
+	for _, c := range res.Components {
+		r := vuln.Result{Component: c, Key: c.Key()}
+		switch c.Ref() {
+		case "debug@2.6.9":
+			debugKey = c.Key()
+			r.Findings = []vuln.Finding{{ID: "GHSA-9vvw-cc9w-f27h", Aliases: []string{"CVE-2017-16137"},
+				Summary:  "debug Inefficient Regular Expression Complexity vulnerability",
+				Severity: vuln.Severity{Level: vuln.Low, Score: 3.7, Vector: "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:L", Source: "CVSS_V3"},
+				Fixed:    []string{"2.6.9"}, Why: "GHSA-9vvw-cc9w-f27h: test"}}
+		case "ms@2.0.0":
+			r.Findings = []vuln.Finding{{ID: "GO-0000-test", Severity: vuln.Severity{Level: vuln.Unknown}, Why: "test"}}
+			r.Upgrade = "2.0.1"
+		}
+		rep.Results = append(rep.Results, r)
+	}
+	b := billOf(res, "npm")
+	b.Vulns = rep
+	b.Ignored = map[string]map[string]string{debugKey: {"GHSA-9vvw-cc9w-f27h": "only reachable with untrusted namespaces (owner sec)"}}
+	var buf bytes.Buffer
+	if err := sbom.Write(&buf, sbom.CycloneDXJSON, b); err != nil {
+		t.Fatal(err)
+	}
+	validate(t, compile(t, "bom-1.6.schema.json", "spdx.schema.json", "jsf-0.82.schema.json"), "vulns.cdx.json", buf.Bytes())
+	out := buf.String()
+	for _, want := range []string{`"id": "GHSA-9vvw-cc9w-f27h"`, `"state": "not_affected"`, `"method": "CVSSv31"`,
+		`"score": 3.7`, `"ref": "pkg:npm/debug@2.6.9"`, `"recommendation": "Upgrade ms to 2.0.1."`, `"severity": "unknown"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("CycloneDX lacks %s", want)
+		}
+	}
+	var xbuf bytes.Buffer
+	if err := sbom.Write(&xbuf, sbom.CycloneDXXML, b); err != nil {
+		t.Fatal(err)
+	}
+	if xmllint, err := exec.LookPath("xmllint"); err == nil {
+		path := filepath.Join(t.TempDir(), "vulns.cdx.xml")
+		if err := os.WriteFile(path, xbuf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(xmllint, "--noout", "--nonet", "--schema", filepath.Join("testdata", "schema", "bom-1.6.xsd"), path).CombinedOutput(); err != nil {
+			t.Errorf("XML with vulnerabilities does not validate: %v\n%s", err, out)
 		}
 	}
 }

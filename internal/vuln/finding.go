@@ -137,7 +137,7 @@ func check(r Result, pkg Package, recs []*osv.Record) Result {
 			return r
 		}
 		if err != nil && len(ms) == 0 {
-			problems = append(problems, rec.ID+": "+err.Error())
+			problems = append(problems, err.Error())
 		}
 		if len(ms) > 0 {
 			hits = append(hits, matched{rec, ms})
