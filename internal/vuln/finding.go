@@ -18,6 +18,13 @@ type Source interface {
 	LookupMany(ctx context.Context, ecosystemBase string, names []string) (map[string][]*osv.Record, error)
 }
 
+// Coverage is implemented by sources that can say how many records they
+// hold per ecosystem, so that an ecosystem without any is reported as not
+// checked rather than as free of vulnerabilities.
+type Coverage interface {
+	RecordCounts(ctx context.Context) (map[string]int, error)
+}
+
 // Finding is one vulnerability of one component; records that are aliases
 // of each other (a GHSA, a GO and a CVE record of the same flaw) are one
 // finding.
@@ -97,8 +104,22 @@ func Check(ctx context.Context, src Source, comps []*inventory.Component) (*Repo
 		byEco[base] = append(byEco[base], item{i, pkg})
 	}
 	sort.Strings(ecos)
+	var counts map[string]int
+	if cov, ok := src.(Coverage); ok {
+		var err error
+		if counts, err = cov.RecordCounts(ctx); err != nil {
+			return nil, fmt.Errorf("count vulnerability records: %w", err)
+		}
+	}
 	for _, eco := range ecos {
 		items := byEco[eco]
+		if counts != nil && counts[eco] == 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("the database holds no %s records, so %d components were not checked (ospo vulndb update --ecosystem %s)", eco, len(items), eco))
+			for _, it := range items {
+				rep.Results[it.i].Unchecked = "the vulnerability database holds no " + eco + " records"
+			}
+			continue
+		}
 		names := make([]string, 0, len(items))
 		seen := map[string]bool{}
 		for _, it := range items {

@@ -92,3 +92,30 @@ func TestCheck(t *testing.T) {
 		t.Errorf("worst levels %q %q", r[0].Worst(), r[1].Worst())
 	}
 }
+
+// counted is a source that also says how many records it holds.
+type counted struct {
+	records
+	n map[string]int
+}
+
+func (c counted) RecordCounts(context.Context) (map[string]int, error) { return c.n, nil }
+
+// An ecosystem the database holds nothing for is "not checked", never
+// "no vulnerabilities".
+func TestCheckUncoveredEcosystem(t *testing.T) {
+	src := counted{records{"Go/golang.org/x/text": {load(t, "GO-2022-1059.json")}}, map[string]int{"Go": 1}}
+	rep, err := Check(context.Background(), src, []*inventory.Component{
+		{Ecosystem: "go", Name: "golang.org/x/text", Version: "v0.3.7"},
+		{Ecosystem: "pypi", Name: "requests", Version: "2.0.0"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results[0].Findings) != 1 {
+		t.Errorf("Go component: %+v", rep.Results[0])
+	}
+	if !strings.Contains(rep.Results[1].Unchecked, "no PyPI records") || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "1 components were not checked") {
+		t.Errorf("PyPI component %+v, notes %q", rep.Results[1], rep.Notes)
+	}
+}
