@@ -1,0 +1,102 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"ospo/internal/store"
+	"ospo/internal/vuln/osv"
+)
+
+// lookupBatch bounds the names of one query, well under the bound-
+// parameter limits of SQLite (32766) and PostgreSQL (65535).
+const lookupBatch = 500
+
+// Lookup returns the records that name the package in the ecosystem
+// (without suffix: "Debian", not "Debian:12"), each once, ordered by ID.
+// Withdrawn records are never returned. Whether the package's version is
+// affected is for the caller to decide.
+func (d *DB) Lookup(ctx context.Context, ecosystemBase, name string) ([]*osv.Record, error) {
+	m, err := d.LookupMany(ctx, ecosystemBase, []string{name})
+	if err != nil {
+		return nil, err
+	}
+	return m[name], nil
+}
+
+// LookupMany is Lookup for many packages of one ecosystem in a few
+// queries. The map is keyed by the names as given; names without records
+// are absent. A record naming several of the packages is decoded once and
+// shared between their entries, so callers must not modify records.
+func (d *DB) LookupMany(ctx context.Context, ecosystemBase string, names []string) (map[string][]*osv.Record, error) {
+	base := CanonicalEcosystem(ecosystemBase)
+	// Several given names may normalise to one stored name (PyYAML, pyyaml).
+	given := map[string][]string{}
+	var stored []string
+	for _, n := range names {
+		k := NormalizeName(base, n)
+		if _, ok := given[k]; !ok {
+			stored = append(stored, k)
+		}
+		if !slices.Contains(given[k], n) {
+			given[k] = append(given[k], n)
+		}
+	}
+	out := map[string][]*osv.Record{}
+	decoded := map[string]*osv.Record{}
+	for len(stored) > 0 {
+		batch := stored[:min(lookupBatch, len(stored))]
+		stored = stored[len(batch):]
+		if err := d.lookupBatch(ctx, base, batch, given, decoded, out); err != nil {
+			return nil, err
+		}
+	}
+	for _, recs := range out {
+		slices.SortFunc(recs, func(a, b *osv.Record) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return out, nil
+}
+
+func (d *DB) lookupBatch(ctx context.Context, base string, batch []string, given map[string][]string,
+	decoded map[string]*osv.Record, out map[string][]*osv.Record) error {
+	q := `SELECT m.name, r.id, r.json
+		FROM (SELECT DISTINCT name, record_id FROM osv_affected
+			WHERE ecosystem_base = ? AND name IN (?` + strings.Repeat(", ?", len(batch)-1) + `)) m
+		JOIN osv_records r ON r.id = m.record_id
+		WHERE r.withdrawn IS NULL`
+	args := make([]any, 0, len(batch)+1)
+	args = append(args, base)
+	for _, n := range batch {
+		args = append(args, n)
+	}
+	rows, err := d.st.DB().QueryContext(ctx, d.st.Rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("look up %s packages: %w", base, store.MapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, id string
+		var js []byte
+		if err := rows.Scan(&name, &id, &js); err != nil {
+			return fmt.Errorf("look up %s packages: %w", base, store.MapError(err))
+		}
+		rec, ok := decoded[id]
+		if !ok {
+			rec = new(osv.Record)
+			if err := json.Unmarshal(js, rec); err != nil {
+				return fmt.Errorf("look up %s packages: stored record %s: %w", base, id, err)
+			}
+			decoded[id] = rec
+		}
+		for _, n := range given[name] {
+			out[n] = append(out[n], rec)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("look up %s packages: %w", base, store.MapError(err))
+	}
+	return nil
+}
