@@ -32,3 +32,14 @@ cmp "npm-big: syft, SBOM (CycloneDX JSON)" \
 cmp "python (Debian dist-packages): syft, SBOM" \
   "$O sbom --format cyclonedx-json --ecosystem pypi /usr/lib/python3/dist-packages" \
   "$P/bin/syft scan dir:/usr/lib/python3/dist-packages -q -o cyclonedx-json"
+
+# Known vulnerabilities, offline, on the Go records osv-scanner's offline
+# database holds (install-peers.sh builds it); ospo imports the same zip.
+OSV_ZIP=$P/osvdb/osv-scalibr/Go/all.zip
+DB=$(mktemp -d)/ospo.db
+$O vulndb import --db "$DB" "$OSV_ZIP" >/dev/null
+for corpus in go-vuln go-big; do
+  cmp "$corpus: osv-scanner offline (vulnerabilities)" \
+    "env GOMODCACHE=$C/gomodcache $O vulns --db $DB -f json $C/$corpus" \
+    "sh -c 'cd $C/$corpus && GOMODCACHE=$C/gomodcache GOPROXY=off OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY=$P/osvdb $P/bin/osv-scanner scan source --offline --no-call-analysis=go --format json -L go.mod >/dev/null; true'"
+done

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"ospo/internal/store"
 	"ospo/internal/vuln/osv"
@@ -60,6 +62,41 @@ func (d *DB) LookupMany(ctx context.Context, ecosystemBase string, names []strin
 	return out, nil
 }
 
+// decodeAll decodes the stored records in parallel: decoding is most of a
+// lookup's time.
+func decodeAll(raw map[string][]byte, decoded map[string]*osv.Record) error {
+	ids := make([]string, 0, len(raw))
+	for id := range raw {
+		ids = append(ids, id)
+	}
+	recs := make([]*osv.Record, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(len(ids)/16, 1))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ids); i += workers {
+				rec := new(osv.Record)
+				if err := json.Unmarshal(raw[ids[i]], rec); err != nil {
+					errs[i] = fmt.Errorf("stored record %s: %w", ids[i], err)
+					continue
+				}
+				recs[i] = rec
+			}
+		}()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		decoded[id] = recs[i]
+	}
+	return nil
+}
+
 func (d *DB) lookupBatch(ctx context.Context, base string, batch []string, given map[string][]string,
 	decoded map[string]*osv.Record, out map[string][]*osv.Record) error {
 	q := `SELECT m.name, r.id, r.json
@@ -77,26 +114,30 @@ func (d *DB) lookupBatch(ctx context.Context, base string, batch []string, given
 		return fmt.Errorf("look up %s packages: %w", base, store.MapError(err))
 	}
 	defer rows.Close()
+	type hit struct{ name, id string }
+	var hits []hit
+	raw := map[string][]byte{}
 	for rows.Next() {
 		var name, id string
 		var js []byte
 		if err := rows.Scan(&name, &id, &js); err != nil {
 			return fmt.Errorf("look up %s packages: %w", base, store.MapError(err))
 		}
-		rec, ok := decoded[id]
-		if !ok {
-			rec = new(osv.Record)
-			if err := json.Unmarshal(js, rec); err != nil {
-				return fmt.Errorf("look up %s packages: stored record %s: %w", base, id, err)
-			}
-			decoded[id] = rec
-		}
-		for _, n := range given[name] {
-			out[n] = append(out[n], rec)
+		hits = append(hits, hit{name, id})
+		if _, ok := decoded[id]; !ok {
+			raw[id] = js
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("look up %s packages: %w", base, store.MapError(err))
+	}
+	if err := decodeAll(raw, decoded); err != nil {
+		return fmt.Errorf("look up %s packages: %w", base, err)
+	}
+	for _, h := range hits {
+		for _, n := range given[h.name] {
+			out[n] = append(out[n], decoded[h.id])
+		}
 	}
 	return nil
 }

@@ -135,13 +135,19 @@ var _ sql.Scanner = (*anyTime)(nil)
 // that scans report ecosystems the database holds nothing for as not
 // checked (it makes DB a vuln.Coverage).
 func (d *DB) RecordCounts(ctx context.Context) (map[string]int, error) {
-	ss, err := d.Status(ctx)
+	rows, err := d.st.DB().QueryContext(ctx, `SELECT ecosystem_base, COUNT(*) FROM osv_records WHERE withdrawn IS NULL GROUP BY ecosystem_base`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("count records: %w", store.MapError(err))
 	}
-	out := make(map[string]int, len(ss))
-	for _, s := range ss {
-		out[s.Ecosystem] = s.Records - s.Withdrawn
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var eco string
+		var n int
+		if err := rows.Scan(&eco, &n); err != nil {
+			return nil, fmt.Errorf("count records: %w", store.MapError(err))
+		}
+		out[eco] = n
 	}
-	return out, nil
+	return out, rows.Err()
 }
