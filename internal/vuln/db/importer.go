@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -60,9 +61,42 @@ type job struct {
 type decoded struct {
 	rec  *osv.Record
 	js   []byte
+	slim []byte
 	hash []byte
 	keys []pkgKey
 	err  error
+}
+
+// slimJSON is the record without the parts matching and reports never
+// read: the details text and the per-ecosystem data (the Go database's
+// symbol lists are most of its records), keeping only a database's own
+// severity rating.
+func slimJSON(rec *osv.Record) ([]byte, error) {
+	s := *rec
+	s.Details = ""
+	s.DatabaseSpecific = severityOnly(rec.DatabaseSpecific)
+	s.Affected = make([]osv.Affected, len(rec.Affected))
+	for i, a := range rec.Affected {
+		a.EcosystemSpecific = nil
+		a.DatabaseSpecific = severityOnly(a.DatabaseSpecific)
+		s.Affected[i] = a
+	}
+	var refs []osv.Reference
+	for _, r := range rec.References {
+		if r.Type == "ADVISORY" || r.Type == "WEB" {
+			refs = append(refs, r)
+			break
+		}
+	}
+	s.References = refs
+	return json.Marshal(&s)
+}
+
+func severityOnly(m map[string]any) map[string]any {
+	if v, ok := m["severity"]; ok {
+		return map[string]any{"severity": v}
+	}
+	return nil
 }
 
 func decode(data []byte) decoded {
@@ -74,7 +108,11 @@ func decode(data []byte) decoded {
 	if err := checkText(rec, keys); err != nil {
 		return decoded{err: err}
 	}
-	return decoded{rec: rec, js: js, hash: contentHash(js), keys: keys}
+	slim, err := slimJSON(rec)
+	if err != nil {
+		return decoded{err: err}
+	}
+	return decoded{rec: rec, js: js, slim: slim, hash: contentHash(js), keys: keys}
 }
 
 var closedChan = func() chan struct{} {
@@ -98,11 +136,11 @@ func (d *DB) begin(ctx context.Context, si sourceInfo) (*importer, error) {
 		return st
 	}
 	im.existing = prepare(`SELECT modified, content_hash FROM osv_records WHERE id = ?`)
-	im.upsert = prepare(`INSERT INTO osv_records (id, ecosystem_base, modified, withdrawn, imported_at, source, content_hash, json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	im.upsert = prepare(`INSERT INTO osv_records (id, ecosystem_base, modified, withdrawn, imported_at, source, content_hash, json, match_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET ecosystem_base = excluded.ecosystem_base, modified = excluded.modified,
 			withdrawn = excluded.withdrawn, imported_at = excluded.imported_at, source = excluded.source,
-			content_hash = excluded.content_hash, json = excluded.json`)
+			content_hash = excluded.content_hash, json = excluded.json, match_json = excluded.match_json`)
 	im.delAffected = prepare(`DELETE FROM osv_affected WHERE record_id = ?`)
 	im.insAffected = prepare(`INSERT INTO osv_affected (record_id, ecosystem, ecosystem_base, name) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`)
@@ -293,7 +331,7 @@ func (im *importer) write(ctx context.Context, j *job) error {
 			return im.hook()
 		}
 	}
-	if _, err := im.upsert.ExecContext(ctx, rec.ID, base, modified, withdrawn, im.now, im.si.name, j.p.hash, j.p.js); err != nil {
+	if _, err := im.upsert.ExecContext(ctx, rec.ID, base, modified, withdrawn, im.now, im.si.name, j.p.hash, j.p.js, j.p.slim); err != nil {
 		return err
 	}
 	if exists {

@@ -20,7 +20,10 @@ const lookupBatch = 500
 // Lookup returns the records that name the package in the ecosystem
 // (without suffix: "Debian", not "Debian:12"), each once, ordered by ID.
 // Withdrawn records are never returned. Whether the package's version is
-// affected is for the caller to decide.
+// affected is for the caller to decide. Records come without what
+// matching and reports never read (details, ecosystem-specific data such
+// as the Go database's symbol lists); the record as published stays in
+// the database.
 func (d *DB) Lookup(ctx context.Context, ecosystemBase, name string) ([]*osv.Record, error) {
 	m, err := d.LookupMany(ctx, ecosystemBase, []string{name})
 	if err != nil {
@@ -99,7 +102,7 @@ func decodeAll(raw map[string][]byte, decoded map[string]*osv.Record) error {
 
 func (d *DB) lookupBatch(ctx context.Context, base string, batch []string, given map[string][]string,
 	decoded map[string]*osv.Record, out map[string][]*osv.Record) error {
-	q := `SELECT m.name, r.id, r.json
+	q := `SELECT m.name, r.id, r.match_json
 		FROM (SELECT DISTINCT name, record_id FROM osv_affected
 			WHERE ecosystem_base = ? AND name IN (?` + strings.Repeat(", ?", len(batch)-1) + `)) m
 		JOIN osv_records r ON r.id = m.record_id

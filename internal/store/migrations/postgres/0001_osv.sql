@@ -3,7 +3,9 @@
 -- One row per OSV record, as imported. json is the record as published
 -- (YAML records re-encoded as JSON); content_hash is the SHA-256 of that
 -- JSON without insignificant whitespace, used to compare records whose
--- modified time is zero. withdrawn is set for withdrawn records, which
+-- modified time is zero. match_json is the same record without what
+-- matching and reports never read (details, per-ecosystem symbol lists),
+-- so that lookups decode a fraction of it. withdrawn is set for withdrawn records, which
 -- stay stored but are never matched.
 CREATE TABLE osv_records (
     id             TEXT PRIMARY KEY,
@@ -13,7 +15,8 @@ CREATE TABLE osv_records (
     imported_at    TIMESTAMPTZ NOT NULL,
     source         TEXT NOT NULL,
     content_hash   BYTEA NOT NULL,
-    json           BYTEA NOT NULL
+    json           BYTEA NOT NULL,
+    match_json     BYTEA NOT NULL
 );
 CREATE INDEX osv_records_ecosystem ON osv_records (ecosystem_base);
 
