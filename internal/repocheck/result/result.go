@@ -48,8 +48,9 @@ type Check struct {
 	// API for.
 	Exact    bool      `json:"exact"`
 	Findings []Finding `json:"findings,omitempty"`
-	// Exempt is the reason a user gave for not applying the check; the
-	// check then does not count.
+	// Exempt is the reason the check does not apply (a user's exemption,
+	// or another check that makes it moot); as in CLOMonitor, an exempt
+	// check counts as passed.
 	Exempt string `json:"exempt,omitempty"`
 	// DocURL points at the check's documentation.
 	DocURL string `json:"docUrl,omitempty"`
