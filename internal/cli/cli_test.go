@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -330,5 +333,116 @@ func TestVulnerabilities(t *testing.T) {
 	_, stdout, _ = run(t, "scan", "--db", db, "--no-vulns", "-f", "json", target)
 	if strings.Contains(stdout, "GHSA-35jh") {
 		t.Error("--no-vulns still reports vulnerabilities")
+	}
+}
+
+// gitRepo makes a small real repository: files committed with a fixed
+// author, so the checks have history to read.
+func gitRepo(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"commit", "-q", "-m", "change"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Dev", "GIT_AUTHOR_EMAIL=dev@example.org",
+			"GIT_COMMITTER_NAME=Dev", "GIT_COMMITTER_EMAIL=dev@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// ospo repo check and ospo monitor on real clones: the scores, Scorecard's
+// JSON, and a second monitor run that reports exactly the change made.
+func TestRepoCheckAndMonitor(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	root := t.TempDir()
+	license, err := os.ReadFile(filepath.Join("..", "..", "LICENSE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"alpha", "beta"} {
+		gitRepo(t, filepath.Join(root, name), map[string]string{
+			"LICENSE":   string(license),
+			"README.md": "# " + name + "\n\nSee CONTRIBUTING.md to contribute.\n",
+			".github/workflows/ci.yml": "on: pull_request_target\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n" +
+				"      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: go test ./...\n",
+		})
+	}
+	code, stdout, stderr := run(t, "repo", "check", "--no-practices", filepath.Join(root, "alpha"))
+	if code != 0 {
+		t.Fatalf("repo check: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"Dangerous-Workflow", "License ", "10.0", "Pinned-Dependencies", "approximation"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("repo check lacks %q:\n%s", want, stdout)
+		}
+	}
+	if !regexp.MustCompile(`Dangerous-Workflow\s+0\.0`).MatchString(stdout) {
+		t.Errorf("a pull_request_target workflow checking out the PR head must score 0:\n%s", stdout)
+	}
+	code, stdout, _ = run(t, "repo", "check", "-f", "scorecard-json", filepath.Join(root, "alpha"))
+	var v2 struct {
+		Repo   struct{ Name, Commit string }
+		Score  float64
+		Checks []struct {
+			Name  string
+			Score int
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &v2); err != nil || code != 0 || len(v2.Checks) < 10 || len(v2.Repo.Commit) != 40 {
+		t.Fatalf("scorecard-json: exit %d, %v: %+v", code, err, v2)
+	}
+	for _, c := range v2.Checks {
+		if strings.HasPrefix(c.Name, "practices/") {
+			t.Errorf("Scorecard JSON carries a non-Scorecard check %s", c.Name)
+		}
+	}
+
+	db := filepath.Join(t.TempDir(), "ospo.db")
+	if code, _, stderr = run(t, "monitor", "run", "--db", db, "-f", "json", root); code != 0 {
+		t.Fatalf("first monitor run: exit %d: %s", code, stderr)
+	}
+	// Beta gains a security policy; alpha does not change.
+	gitRepo(t, filepath.Join(root, "beta"), map[string]string{"SECURITY.md": "Report vulnerabilities to security@example.org; we answer within 7 days.\n"})
+	code, stdout, stderr = run(t, "monitor", "run", "--db", db, "-f", "json", "--max-drop", "0.5", root)
+	if code != 0 {
+		t.Fatalf("second monitor run: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Repos []struct {
+			Name    string
+			Changes []struct{ Name string }
+			Commits []string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	changed := map[string][]string{}
+	for _, r := range rep.Repos {
+		for _, c := range r.Changes {
+			changed[r.Name] = append(changed[r.Name], c.Name)
+		}
+		if r.Name == "beta" && len(r.Commits) != 1 {
+			t.Errorf("beta's commits since the last run: %v", r.Commits)
+		}
+	}
+	if len(changed) != 1 || !slices.Contains(changed["beta"], "Security-Policy") {
+		t.Errorf("changes %v; want only beta, with Security-Policy among them", changed)
+	}
+	code, stdout, _ = run(t, "monitor", "history", "--db", db, "beta")
+	if code != 0 || strings.Count(stdout, "ospo") < 2 {
+		t.Errorf("history: exit %d\n%s", code, stdout)
 	}
 }

@@ -37,7 +37,23 @@ func (f *dbFlag) vulnSource(ctx context.Context, skip bool) (vuln.Source, func()
 	if err != nil || st == nil {
 		return nil, func() {}, err
 	}
-	return db.New(st), func() { st.Close() }, nil
+	d := db.New(st)
+	// A database without vulnerability records (it may hold only other
+	// data) is no source: nothing could be checked against it.
+	counts, err := d.RecordCounts(ctx)
+	if err != nil {
+		st.Close()
+		return nil, func() {}, err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	if total == 0 {
+		st.Close()
+		return nil, func() {}, nil
+	}
+	return d, func() { st.Close() }, nil
 }
 
 // location is the database file the flags, the environment or the default
