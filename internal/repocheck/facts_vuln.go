@@ -66,40 +66,15 @@ func collectVulns(ctx context.Context, dir string, src vuln.Source) (*VulnFacts,
 // aliasGroups joins findings that share an identifier, as Scorecard
 // counts each vulnerability once however many packages or ids it has.
 func aliasGroups(fs []VulnFinding) [][]VulnFinding {
-	parent := make([]int, len(fs))
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
+	var out [][]VulnFinding
+	for _, idx := range vuln.AliasGroups(len(fs), func(i int) []string {
+		return append([]string{fs[i].ID}, fs[i].Aliases...)
+	}) {
+		g := make([]VulnFinding, len(idx))
+		for k, i := range idx {
+			g[k] = fs[i]
 		}
-		return i
-	}
-	owner := map[string]int{}
-	for i, f := range fs {
-		for _, id := range append([]string{f.ID}, f.Aliases...) {
-			if j, ok := owner[id]; ok {
-				parent[find(i)] = find(j)
-			} else {
-				owner[id] = i
-			}
-		}
-	}
-	groups := map[int][]VulnFinding{}
-	var roots []int
-	for i, f := range fs {
-		r := find(i)
-		if _, ok := groups[r]; !ok {
-			roots = append(roots, r)
-		}
-		groups[r] = append(groups[r], f)
-	}
-	out := make([][]VulnFinding, 0, len(roots))
-	for _, r := range roots {
-		out = append(out, groups[r])
+		out = append(out, g)
 	}
 	return out
 }

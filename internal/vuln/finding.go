@@ -196,12 +196,29 @@ func check(r Result, pkg Package, recs []*osv.Record) Result {
 // group joins records that name each other (by id or alias) into one
 // vulnerability.
 func group(hits []matched) [][]matched {
-	parent := make([]int, len(hits))
+	var out [][]matched
+	for _, idx := range AliasGroups(len(hits), func(i int) []string {
+		return append([]string{hits[i].rec.ID}, hits[i].rec.Aliases...)
+	}) {
+		g := make([]matched, len(idx))
+		for k, i := range idx {
+			g[k] = hits[i]
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// AliasGroups partitions n items by the identifiers they share: ids(i)
+// lists item i's id and aliases, and items sharing one, directly or
+// through others, form one group. Groups hold item indexes, in the order
+// of their first item.
+func AliasGroups(n int, ids func(i int) []string) [][]int {
+	parent := make([]int, n)
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -209,8 +226,8 @@ func group(hits []matched) [][]matched {
 		return i
 	}
 	owner := map[string]int{}
-	for i, h := range hits {
-		for _, id := range append([]string{h.rec.ID}, h.rec.Aliases...) {
+	for i := range n {
+		for _, id := range ids(i) {
 			if j, ok := owner[id]; ok {
 				parent[find(i)] = find(j)
 			} else {
@@ -218,18 +235,17 @@ func group(hits []matched) [][]matched {
 			}
 		}
 	}
-	byRoot := map[int][]matched{}
-	var roots []int
-	for i, h := range hits {
+	byRoot := map[int]int{}
+	var out [][]int
+	for i := range n {
 		r := find(i)
-		if _, ok := byRoot[r]; !ok {
-			roots = append(roots, r)
+		k, ok := byRoot[r]
+		if !ok {
+			k = len(out)
+			byRoot[r] = k
+			out = append(out, nil)
 		}
-		byRoot[r] = append(byRoot[r], h)
-	}
-	out := make([][]matched, 0, len(roots))
-	for _, r := range roots {
-		out = append(out, byRoot[r])
+		out[k] = append(out[k], i)
 	}
 	return out
 }
