@@ -5,8 +5,9 @@
 -- JSON without insignificant whitespace, used to compare records whose
 -- modified time is zero. match_json is the same record without what
 -- matching and reports never read (details, per-ecosystem symbol lists),
--- so that lookups decode a fraction of it. withdrawn is set for withdrawn records, which
--- stay stored but are never matched.
+-- so that lookups decode a fraction of it; it comes before json so that
+-- reading it never walks json's overflow pages. withdrawn is set for
+-- withdrawn records, which stay stored but are never matched.
 CREATE TABLE osv_records (
     id             TEXT PRIMARY KEY,
     ecosystem_base TEXT NOT NULL,
@@ -15,8 +16,8 @@ CREATE TABLE osv_records (
     imported_at    TIMESTAMP NOT NULL,
     source         TEXT NOT NULL,
     content_hash   BLOB NOT NULL,
-    json           BLOB NOT NULL,
-    match_json     BLOB NOT NULL
+    match_json     BLOB NOT NULL,
+    json           BLOB NOT NULL
 );
 CREATE INDEX osv_records_ecosystem ON osv_records (ecosystem_base);
 
