@@ -114,56 +114,30 @@ func vulnDenied(res *scan.Result) int {
 	return n
 }
 
-// writeVulnTable prints one line per finding, most severe first, then
-// what could not be checked.
+// writeVulnTable prints one line per finding (report.VulnRows decides
+// the order), then what could not be checked.
 func writeVulnTable(w io.Writer, res *scan.Result) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEVERITY\tID\tPACKAGE\tFIXED IN\tUPGRADE TO\tSUMMARY")
-	type row struct {
-		r vuln.Result
-		f vuln.Finding
-		i int
-	}
-	var rows []row
-	var unchecked []vuln.Result
-	for i, r := range res.Vulns.Results {
-		for _, f := range r.Findings {
-			rows = append(rows, row{r, f, i})
+	for _, row := range report.VulnRows(res) {
+		f := row.Finding
+		sev := string(f.Severity.Level)
+		if f.Severity.Score > 0 {
+			sev += fmt.Sprintf(" %.1f", f.Severity.Score)
 		}
-		if r.Unchecked != "" {
-			unchecked = append(unchecked, r)
+		id := f.ID
+		if len(f.Aliases) > 0 {
+			id += " (" + strings.Join(f.Aliases, ", ") + ")"
 		}
-	}
-	// Most severe first, then by package.
-	for i := 1; i < len(rows); i++ {
-		for j := i; j > 0 && less(rows[j].f, rows[j].r, rows[j-1].f, rows[j-1].r); j-- {
-			rows[j], rows[j-1] = rows[j-1], rows[j]
+		if row.Ignored != "" {
+			sev = "ignored"
+			id += " [" + row.Ignored + "]"
 		}
-	}
-	ignoredN := 0
-	for _, x := range rows {
-		sev := string(x.f.Severity.Level)
-		if x.f.Severity.Score > 0 {
-			sev += fmt.Sprintf(" %.1f", x.f.Severity.Score)
-		}
-		id := x.f.ID
-		if len(x.f.Aliases) > 0 {
-			id += " (" + strings.Join(x.f.Aliases, ", ") + ")"
-		}
-		if res.Decisions != nil && x.i < len(res.Decisions.Decisions) {
-			if v := res.Decisions.Decisions[x.i].Vulnerabilities; v != nil {
-				if why, ok := v.Ignored[x.f.ID]; ok {
-					sev = "ignored"
-					id += " [" + why + "]"
-					ignoredN++
-				}
-			}
-		}
-		fixed := strings.Join(x.f.Fixed, ", ")
+		fixed := strings.Join(f.Fixed, ", ")
 		if fixed == "" {
 			fixed = "no fix"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sev, id, x.r.Component.Ref(), fixed, orDash(x.r.Upgrade), x.f.Summary)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sev, id, row.Component.Ref(), fixed, orDash(row.Upgrade), f.Summary)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -180,25 +154,17 @@ func writeVulnTable(w io.Writer, res *scan.Result) error {
 		what = strings.Join(levels, ", ")
 	}
 	fmt.Fprintf(w, "\n%s in %d of %d components", what, s.Components, len(res.Components))
-	if ignoredN > 0 {
-		fmt.Fprintf(w, "; %d ignored by the policy", ignoredN)
+	if s.Ignored > 0 {
+		fmt.Fprintf(w, "; %d ignored by the policy", s.Ignored)
 	}
 	fmt.Fprintln(w)
-	for _, r := range unchecked {
-		fmt.Fprintf(w, "cannot be checked: %s: %s\n", r.Component.Ref(), r.Unchecked)
+	for _, r := range res.Vulns.Results {
+		if r.Unchecked != "" {
+			fmt.Fprintf(w, "cannot be checked: %s: %s\n", r.Component.Ref(), r.Unchecked)
+		}
 	}
 	for _, n := range res.Vulns.Notes {
 		fmt.Fprintln(w, "note:", n)
 	}
 	return nil
-}
-
-func less(a vuln.Finding, ar vuln.Result, b vuln.Finding, br vuln.Result) bool {
-	if a.Severity.Level != b.Severity.Level {
-		return a.Severity.Level.Rank() < b.Severity.Level.Rank()
-	}
-	if a.Severity.Score != b.Severity.Score {
-		return a.Severity.Score > b.Severity.Score
-	}
-	return ar.Key < br.Key
 }

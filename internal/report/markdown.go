@@ -236,60 +236,65 @@ func markdownVulns(v *view) (mdBlock, bool) {
 	}
 	head.WriteString("\n")
 	b := mdBlock{one: "vulnerability", many: "vulnerabilities", weight: 3}
-	for _, row := range vulnRows(r) {
+	for _, row := range VulnRows(r) {
 		if b.rows == nil {
 			head.WriteString("\n| Severity | Vulnerability | Component | Fixed in | Upgrade to | Summary |\n| --- | --- | --- | --- | --- | --- |\n")
 		}
-		id := row.f.ID
-		if row.f.URL != "" {
-			id = "[" + id + "](" + row.f.URL + ")"
+		id := row.Finding.ID
+		if row.Finding.URL != "" {
+			id = "[" + id + "](" + row.Finding.URL + ")"
 		}
-		if len(row.f.Aliases) > 0 {
-			id += " (" + strings.Join(row.f.Aliases, ", ") + ")"
+		if len(row.Finding.Aliases) > 0 {
+			id += " (" + strings.Join(row.Finding.Aliases, ", ") + ")"
 		}
-		sev := string(row.f.Severity.Level)
-		if row.f.Severity.Score > 0 {
-			sev += fmt.Sprintf(" %.1f", row.f.Severity.Score)
+		sev := string(row.Finding.Severity.Level)
+		if row.Finding.Severity.Score > 0 {
+			sev += fmt.Sprintf(" %.1f", row.Finding.Severity.Score)
 		}
-		if row.ignored != "" {
-			sev = "ignored: " + row.ignored
+		if row.Ignored != "" {
+			sev = "ignored: " + row.Ignored
 		}
 		b.rows = append(b.rows, fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCell(sev), mdCell(id),
-			mdCode(row.c.Ecosystem+" "+row.c.Ref()), mdCell(strings.Join(row.f.Fixed, ", ")), mdCell(row.upgrade), mdCell(row.f.Summary)))
+			mdCode(row.Component.Ecosystem+" "+row.Component.Ref()), mdCell(strings.Join(row.Finding.Fixed, ", ")), mdCell(row.Upgrade), mdCell(row.Finding.Summary)))
 	}
 	b.head = head.String()
 	return b, true
 }
 
-// vulnRow is one finding of one component, as the reports list them.
-type vulnRow struct {
-	c       *inventory.Component
-	f       vuln.Finding
-	upgrade string
-	ignored string
+// VulnRow is one finding of one component, as the reports list them:
+// Ignored holds the policy's reason when its ignore list covers it.
+type VulnRow struct {
+	Component *inventory.Component
+	Finding   vuln.Finding
+	Upgrade   string
+	Ignored   string
 }
 
-// vulnRows lists every finding, most severe first, then by component.
-func vulnRows(r *scan.Result) []vulnRow {
-	var rows []vulnRow
+// VulnRows lists every finding of a result, the ones not ignored first,
+// then most severe, then by component.
+func VulnRows(r *scan.Result) []VulnRow {
+	if r.Vulns == nil {
+		return nil
+	}
+	var rows []VulnRow
 	for i, res := range r.Vulns.Results {
 		ign := ignoredOf(r, i)
 		for _, f := range res.Findings {
-			rows = append(rows, vulnRow{c: r.Components[i], f: f, upgrade: res.Upgrade, ignored: ign[f.ID]})
+			rows = append(rows, VulnRow{Component: r.Components[i], Finding: f, Upgrade: res.Upgrade, Ignored: ign[f.ID]})
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
-		if (a.ignored == "") != (b.ignored == "") {
-			return a.ignored == ""
+		if (a.Ignored == "") != (b.Ignored == "") {
+			return a.Ignored == ""
 		}
-		if a.f.Severity.Level != b.f.Severity.Level {
-			return a.f.Severity.Level.Rank() < b.f.Severity.Level.Rank()
+		if a.Finding.Severity.Level != b.Finding.Severity.Level {
+			return a.Finding.Severity.Level.Rank() < b.Finding.Severity.Level.Rank()
 		}
-		if a.f.Severity.Score != b.f.Severity.Score {
-			return a.f.Severity.Score > b.f.Severity.Score
+		if a.Finding.Severity.Score != b.Finding.Severity.Score {
+			return a.Finding.Severity.Score > b.Finding.Severity.Score
 		}
-		return a.c.Key() < b.c.Key()
+		return a.Component.Key() < b.Component.Key()
 	})
 	return rows
 }

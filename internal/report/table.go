@@ -95,7 +95,7 @@ func writeTable(w io.Writer, r *scan.Result, o Options) error {
 	}
 	if r.Vulns != nil {
 		vs := s.Vulnerabilities
-		rows := vulnRows(r)
+		rows := VulnRows(r)
 		fmt.Fprintf(w, "known vulnerabilities: %d in %s", len(rows), count(vs.Components, "component", "components"))
 		if vs.Ignored > 0 {
 			fmt.Fprintf(w, " (%d ignored by the policy)", vs.Ignored)
@@ -105,17 +105,17 @@ func writeTable(w io.Writer, r *scan.Result, o Options) error {
 		}
 		fmt.Fprintln(w)
 		for _, row := range rows {
-			sev := string(row.f.Severity.Level)
-			if row.ignored != "" {
+			sev := string(row.Finding.Severity.Level)
+			if row.Ignored != "" {
 				sev = "ignored"
 			}
 			fix := "no fix known"
-			if row.upgrade != "" {
-				fix = "upgrade to " + row.upgrade
-			} else if len(row.f.Fixed) > 0 {
-				fix = "fixed in " + strings.Join(row.f.Fixed, ", ")
+			if row.Upgrade != "" {
+				fix = "upgrade to " + row.Upgrade
+			} else if len(row.Finding.Fixed) > 0 {
+				fix = "fixed in " + strings.Join(row.Finding.Fixed, ", ")
 			}
-			fmt.Fprintf(w, "  %-8s %s %s (%s): %s\n", sev, row.f.ID, row.c.Ref(), fix, oneLine(row.f.Summary))
+			fmt.Fprintf(w, "  %-8s %s %s (%s): %s\n", sev, row.Finding.ID, row.Component.Ref(), fix, oneLine(row.Finding.Summary))
 		}
 		for _, n := range r.Vulns.Notes {
 			fmt.Fprintf(w, "note: %s\n", n)
