@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"ospo/internal/inventory"
 	"sort"
 	"strings"
 	"time"
@@ -181,6 +182,46 @@ func validateVulns(p *Policy, bad func(field, format string, args ...any)) {
 			if _, err := time.Parse(time.DateOnly, ig.Expires); err != nil {
 				bad(field+".expires", "%q is not a date (want YYYY-MM-DD)", ig.Expires)
 			}
+		}
+	}
+}
+
+// VulnsOnly is the result for a scan that decides only vulnerabilities
+// (no licenses were identified): every component starts allowed, and
+// FoldVulns then decides it by its findings.
+func VulnsOnly(components []*inventory.Component) Result {
+	d := Result{Decisions: make([]Decision, len(components))}
+	for i, c := range components {
+		d.Decisions[i] = Decision{Component: c, Key: c.Key(), Verdict: Allow,
+			Rule: "no known vulnerability", Reason: "no known vulnerability"}
+	}
+	return d
+}
+
+// FoldVulns decides each component's vulnerabilities (findings[i] are
+// those of d.Decisions[i]) and folds the verdict into its decision: the
+// worse verdict stands and the reason says both, the license's own part
+// kept in License. With only, the vulnerabilities alone decide.
+func (p *Policy) FoldVulns(d *Result, findings [][]VulnFinding, now time.Time, only bool) {
+	for i := range d.Decisions {
+		if i >= len(findings) {
+			break
+		}
+		vd := p.DecideVulns(findings[i], now)
+		dec := &d.Decisions[i]
+		dec.Vulnerabilities = &vd
+		if vd.Verdict == Allow {
+			continue
+		}
+		switch {
+		case only:
+			dec.Verdict, dec.Rule, dec.Reason = vd.Verdict, vd.Rule, vd.Reason
+		case Worse(dec.Verdict, vd.Verdict) != dec.Verdict:
+			dec.License = &LicenseDecision{Verdict: dec.Verdict, Rule: dec.Rule, Reason: dec.Reason}
+			dec.Verdict, dec.Rule = vd.Verdict, vd.Rule
+			dec.Reason = vd.Reason + "; license: " + dec.Reason
+		default:
+			dec.Reason += "; " + vd.Reason
 		}
 	}
 }

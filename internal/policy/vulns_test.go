@@ -77,3 +77,33 @@ func TestParseVulnerabilities(t *testing.T) {
 		}
 	}
 }
+
+func TestFoldVulns(t *testing.T) {
+	now := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	d := Result{Decisions: []Decision{
+		{Key: "a", Verdict: Allow, Rule: "licenses.allow: MIT", Reason: "MIT is allowed."},
+		{Key: "b", Verdict: Deny, Rule: "category strong-copyleft", Reason: "GPL."},
+		{Key: "c", Verdict: Allow, Rule: "licenses.allow: MIT", Reason: "MIT is allowed."},
+	}}
+	var p *Policy
+	p.FoldVulns(&d, [][]VulnFinding{{{ID: "GHSA-1", Level: "critical"}}, {{ID: "GO-2", Level: "high"}}, nil}, now, false)
+	a, b, c := d.Decisions[0], d.Decisions[1], d.Decisions[2]
+	if a.Verdict != Deny || a.License == nil || a.License.Verdict != Allow || !strings.Contains(a.Reason, "license: MIT is allowed.") {
+		t.Errorf("critical over an allowed license: %+v", a)
+	}
+	if b.Verdict != Deny || b.License != nil || b.Rule != "category strong-copyleft" || !strings.Contains(b.Reason, "GO-2 (high)") {
+		t.Errorf("a high finding on a denied license keeps the license's rule: %+v", b)
+	}
+	if c.Verdict != Allow || c.Vulnerabilities == nil || c.Vulnerabilities.Verdict != Allow {
+		t.Errorf("no findings: %+v", c)
+	}
+	only := VulnsOnly(nil)
+	if len(only.Decisions) != 0 {
+		t.Fatal(only)
+	}
+	o := Result{Decisions: []Decision{{Key: "x", Verdict: Allow}}}
+	p.FoldVulns(&o, [][]VulnFinding{{{ID: "GO-3", Level: "low"}}}, now, true)
+	if o.Decisions[0].Verdict != Review || o.Decisions[0].License != nil || o.Decisions[0].Rule != "vulnerabilities.review: low" {
+		t.Errorf("vulnerabilities only: %+v", o.Decisions[0])
+	}
+}

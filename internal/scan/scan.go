@@ -187,12 +187,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Policy != nil {
 		var d policy.Result
 		if cfg.SkipLicenses {
-			// Only the vulnerabilities are decided: every component starts
-			// allowed and its findings decide.
-			d.Decisions = make([]policy.Decision, len(res.Components))
-			for i, c := range res.Components {
-				d.Decisions[i] = policy.Decision{Component: c, Key: c.Key(), Verdict: policy.Allow, Rule: "no known vulnerability", Reason: "no known vulnerability"}
-			}
+			d = policy.VulnsOnly(res.Components)
 		} else {
 			d = policy.Evaluate(res.Components, cfg.PolicyContext, cfg.Policy, now)
 		}
@@ -207,36 +202,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// DecideVulns folds the policy's verdict on each component's
-// vulnerabilities into its license decision: the worse verdict stands, and
-// the reason says both.
+// DecideVulns has the policy decide each component's vulnerabilities and
+// fold that into its decision (policy.FoldVulns); only says no license
+// was decided.
 func DecideVulns(d *policy.Result, rep *vuln.Report, p *policy.Policy, now time.Time, only bool) {
-	for i := range d.Decisions {
-		if i >= len(rep.Results) {
-			break
-		}
-		r := rep.Results[i]
-		fs := make([]policy.VulnFinding, 0, len(r.Findings))
+	findings := make([][]policy.VulnFinding, len(rep.Results))
+	for i, r := range rep.Results {
 		for _, f := range r.Findings {
-			fs = append(fs, policy.VulnFinding{ID: f.ID, Aliases: f.Aliases, Level: string(f.Severity.Level)})
-		}
-		vd := p.DecideVulns(fs, now)
-		dec := &d.Decisions[i]
-		dec.Vulnerabilities = &vd
-		if vd.Verdict == policy.Allow {
-			continue
-		}
-		switch {
-		case only:
-			dec.Verdict, dec.Rule, dec.Reason = vd.Verdict, vd.Rule, vd.Reason
-		case policy.Worse(dec.Verdict, vd.Verdict) != dec.Verdict:
-			dec.License = &policy.LicenseDecision{Verdict: dec.Verdict, Rule: dec.Rule, Reason: dec.Reason}
-			dec.Verdict, dec.Rule = vd.Verdict, vd.Rule
-			dec.Reason = vd.Reason + "; license: " + dec.Reason
-		default:
-			dec.Reason += "; " + vd.Reason
+			findings[i] = append(findings[i], policy.VulnFinding{ID: f.ID, Aliases: f.Aliases, Level: string(f.Severity.Level)})
 		}
 	}
+	p.FoldVulns(d, findings, now, only)
 }
 
 // sbomNames are file name endings that mark an SBOM whatever its content,
