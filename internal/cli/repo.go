@@ -60,11 +60,7 @@ func (f *repoFlags) checker(ctx context.Context) (monitor.Checker, func(), error
 }
 
 func checkRepo(ctx context.Context, dir string, src vuln.Source, orgs map[string]string, checks []string, withPractices bool, id *license.Identifier) (*result.Repo, error) {
-	opts := repocheck.Options{ContributorOrgs: orgs, Checks: checks, Identifier: id}
-	if src != nil {
-		opts.Vulns = src
-	}
-	r, err := repocheck.Check(ctx, dir, opts)
+	r, err := repocheck.Check(ctx, dir, repocheck.Options{Vulns: src, ContributorOrgs: orgs, Checks: checks, Identifier: id})
 	if err != nil {
 		return nil, err
 	}
