@@ -73,6 +73,19 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.dialect == Postgres {
+		// Processes on several machines may open a new database at once;
+		// an advisory lock lets one migrate while the others wait.
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7061736)`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7061736)`) //nolint:errcheck // released with the session anyway
+	}
 	if _, err := s.db.ExecContext(ctx, createMigrationsTable[s.dialect]); err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 // Package store is ospo's database: one schema, kept by embedded
 // migrations, behind database/sql. The embedded default is a SQLite file
-// (pure Go driver, WAL mode); PostgreSQL will use the same schema and the
-// same queries, rebound to its placeholder style by Rebind.
+// (pure Go driver, WAL mode); PostgreSQL (pgx) uses the same schema and
+// the same queries, rebound to its placeholder style by Rebind.
 package store
 
 import (
@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	// The pure Go SQLite driver, registered as "sqlite".
 	_ "modernc.org/sqlite"
 )
@@ -39,19 +41,20 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	path    string
+	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite); the
+	// job queue uses it directly.
+	pool *pgxpool.Pool
 }
 
 // Open opens the database dsn names and applies the migrations it lacks.
 // A dsn is a file path for SQLite (the file is created when missing; its
-// directory must exist). postgres:// URLs are reserved for PostgreSQL,
-// which is not supported yet.
+// directory must exist) or a postgres:// URL for PostgreSQL.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	switch {
 	case dsn == "":
 		return nil, errors.New("open database: no path given")
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		// The DSN may hold a password, so it is not repeated here.
-		return nil, fmt.Errorf("open database: %w: PostgreSQL is not supported yet; give a SQLite file path", ErrUnsupported)
+	case IsPostgres(dsn):
+		return openPostgres(ctx, dsn)
 	case strings.Contains(dsn, "://"):
 		return nil, fmt.Errorf("open database: %w: %q is neither a file path nor a postgres:// URL", ErrUnsupported, dsn)
 	}
@@ -104,6 +107,51 @@ func sqliteDSN(path string) string {
 	return u.String()
 }
 
+// IsPostgres tells whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openPostgres connects through a pgx pool and migrates. Errors name the
+// server but never the password the URL may carry.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	where := RedactDSN(dsn)
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: the URL cannot be read", where)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, err)
+	}
+	s := &Store{db: stdlib.OpenDBFromPool(pool), dialect: Postgres, pool: pool}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, MapError(err))
+	}
+	return s, nil
+}
+
+// RedactDSN is dsn fit for messages: a URL without its password, a file
+// path as it is.
+func RedactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		if IsPostgres(dsn) {
+			return "postgres://…"
+		}
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.Redacted()
+}
+
 // DefaultPath is where the database lives when no --db is given:
 // ospo/ospo.db under the user's data directory ($XDG_DATA_HOME, else
 // ~/.local/share). The directory is created, private to the user.
@@ -133,8 +181,17 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // Path is the database file (empty for a server database).
 func (s *Store) Path() string { return s.path }
 
+// Pool is the pgx pool on PostgreSQL, nil on SQLite.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.pool != nil {
+		s.pool.Close()
+	}
+	return err
+}
 
 // Rebind rewrites a query written with ? placeholders into the store's
 // placeholder style ($1, $2, … for PostgreSQL). Question marks inside

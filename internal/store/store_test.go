@@ -204,8 +204,8 @@ func TestOpenErrors(t *testing.T) {
 	}{
 		{"not a database", garbage, ErrCorrupt, garbage},
 		{"damaged database", damaged, ErrCorrupt, damaged},
-		{"postgres reserved", "postgres://ospo:secret@db.example/ospo", ErrUnsupported, "not supported yet"},
-		{"postgresql reserved", "postgresql://db.example/ospo", ErrUnsupported, "not supported yet"},
+		{"postgres unreachable", "postgres://ospo:secret@127.0.0.1:1/ospo?connect_timeout=2", nil, "127.0.0.1:1"},
+		{"postgres unreadable URL", "postgres://ospo:secret@127.0.0.1:notaport/ospo", nil, "cannot be read"},
 		{"other URL", "mysql://db.example/ospo", ErrUnsupported, "mysql://"},
 		{"missing directory", filepath.Join(dir, "no", "such", "ospo.db"), nil, filepath.Join(dir, "no", "such", "ospo.db")},
 		{"directory", dir, nil, "is a directory"},
