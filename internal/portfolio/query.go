@@ -1,0 +1,430 @@
+package portfolio
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"ospo/internal/risk"
+	"ospo/internal/store"
+	"ospo/internal/vuln"
+)
+
+// usageCols reads a Usage from scan_components sc, components c and
+// projects p; the finding count comes from a correlated subquery.
+const usageCols = `p.id, p.name, c.ecosystem, c.name, c.version, c.purl, sc.license, sc.needs_review, sc.verdict, sc.reason,
+	sc.scope, sc.direct, sc.paths_json, sc.upgrade, sc.risk, sc.risk_json,
+	(SELECT COUNT(*) FROM findings f WHERE f.scan_id = sc.scan_id AND f.component_id = sc.component_id AND f.ignored = '')`
+
+func scanUsages(rows *sql.Rows) ([]Usage, error) {
+	defer rows.Close()
+	var out []Usage
+	for rows.Next() {
+		var u Usage
+		var review, direct int
+		var paths, parts string
+		if err := rows.Scan(&u.Project.ID, &u.Project.Name, &u.Component.Ecosystem, &u.Component.Name, &u.Component.Version, &u.Component.PURL,
+			&u.License, &review, &u.Verdict, &u.Reason, &u.Scope, &direct, &paths, &u.Upgrade, &u.Risk, &parts, &u.Findings); err != nil {
+			return nil, store.MapError(err)
+		}
+		u.NeedsReview, u.Direct = review != 0, direct != 0
+		if err := json.Unmarshal([]byte(paths), &u.Paths); err != nil {
+			return nil, fmt.Errorf("stored paths of %s: %w", u.Component.Name, err)
+		}
+		var sc risk.Score
+		if err := json.Unmarshal([]byte(parts), &sc); err == nil {
+			u.RiskParts = sc.Parts
+		}
+		out = append(out, u)
+	}
+	return out, store.MapError(rows.Err())
+}
+
+const findingCols = `p.id, p.name, c.ecosystem, c.name, c.version, c.purl, f.vuln_id, f.aliases, f.severity, f.score, f.summary, f.fixed, f.ignored, f.url`
+
+func scanFindings(rows *sql.Rows) ([]Finding, error) {
+	defer rows.Close()
+	var out []Finding
+	for rows.Next() {
+		var f Finding
+		var aliases, fixed, sev string
+		var score sql.NullFloat64
+		if err := rows.Scan(&f.Project.ID, &f.Project.Name, &f.Component.Ecosystem, &f.Component.Name, &f.Component.Version, &f.Component.PURL,
+			&f.ID, &aliases, &sev, &score, &f.Summary, &fixed, &f.Ignored, &f.URL); err != nil {
+			return nil, store.MapError(err)
+		}
+		f.Severity = vuln.Level(sev)
+		f.Aliases, f.Fixed = strings.Fields(aliases), strings.Fields(fixed)
+		if score.Valid {
+			s := score.Float64
+			f.Score = &s
+		}
+		out = append(out, f)
+	}
+	return out, store.MapError(rows.Err())
+}
+
+// Scans lists a project's scans, newest first.
+func (p *Portfolio) Scans(ctx context.Context, projectID int64, limit int) ([]Scan, error) {
+	limit, _ = bounds(limit, 0)
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT id, scanned_at, origin, actor, tool, components, allowed, review, denied, no_license,
+		vuln_critical, vuln_high, vuln_medium, vuln_low, vuln_unknown, health, risk, dt_risk, problems_json
+		FROM scans WHERE project_id = ? ORDER BY id DESC LIMIT ?`), projectID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("scans of project %d: %w", projectID, store.MapError(err))
+	}
+	defer rows.Close()
+	var out []Scan
+	for rows.Next() {
+		s := Scan{ProjectID: projectID}
+		var health sql.NullFloat64
+		var problems string
+		if err := rows.Scan(&s.ID, &s.ScannedAt, &s.Origin, &s.Actor, &s.Tool, &s.Components, &s.Allowed, &s.Review, &s.Denied, &s.NoLicense,
+			&s.Vulns.Critical, &s.Vulns.High, &s.Vulns.Medium, &s.Vulns.Low, &s.Vulns.Unknown, &health, &s.Risk, &s.DTRisk, &problems); err != nil {
+			return nil, fmt.Errorf("scans of project %d: %w", projectID, store.MapError(err))
+		}
+		s.ScannedAt = s.ScannedAt.UTC()
+		if health.Valid {
+			h := health.Float64
+			s.Health = &h
+		}
+		_ = json.Unmarshal([]byte(problems), &s.Problems)
+		out = append(out, s)
+	}
+	return out, store.MapError(rows.Err())
+}
+
+// WhereUsed answers where the components q names are used, in every
+// project's newest scan, with the dependency paths that bring them in.
+func (p *Portfolio) WhereUsed(ctx context.Context, q UsageQuery) (Page[Usage], error) {
+	var page Page[Usage]
+	pq, err := ParseUsageQuery(q.Text)
+	if err != nil {
+		return page, err
+	}
+	var where []string
+	var args []any
+	if pq.PURLBase != "" {
+		where = append(where, `c.purl_base = ?`)
+		args = append(args, pq.PURLBase)
+		if pq.Version != "" {
+			where = append(where, `c.version = ?`)
+			args = append(args, pq.Version)
+		}
+	} else {
+		where = append(where, `c.name = ?`)
+		args = append(args, pq.Name)
+		if pq.Version != "" {
+			where = append(where, `c.version = ?`)
+			args = append(args, pq.Version)
+		}
+	}
+	if q.Ecosystem != "" {
+		where = append(where, `c.ecosystem = ?`)
+		args = append(args, q.Ecosystem)
+	}
+	if q.ProjectID != 0 {
+		where = append(where, `p.id = ?`)
+		args = append(args, q.ProjectID)
+	}
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+usageCols+` FROM components c
+		JOIN scan_components sc ON sc.component_id = c.id
+		JOIN projects p ON p.latest_scan_id = sc.scan_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.name, c.ecosystem, c.version`), args...)
+	if err != nil {
+		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+	}
+	us, err := scanUsages(rows)
+	if err != nil {
+		return page, fmt.Errorf("where used %q: %w", q.Text, err)
+	}
+	if len(pq.Range) > 0 {
+		kept := us[:0]
+		for _, u := range us {
+			if pq.Range.Contains(u.Component.Ecosystem, u.Component.Name, u.Component.Version) {
+				kept = append(kept, u)
+			}
+		}
+		us = kept
+	}
+	return paginate(us, q.Limit, q.Offset), nil
+}
+
+func paginate[T any](all []T, limit, offset int) Page[T] {
+	limit, offset = bounds(limit, offset)
+	page := Page[T]{Total: len(all), Items: []T{}}
+	if offset < len(all) {
+		page.Items = all[offset:min(len(all), offset+limit)]
+	}
+	return page
+}
+
+// Components lists the components of the newest scans f selects.
+func (p *Portfolio) Components(ctx context.Context, f ComponentFilter) (Page[Usage], error) {
+	var page Page[Usage]
+	var where []string
+	var args []any
+	if f.ProjectID != 0 {
+		where = append(where, `p.id = ?`)
+		args = append(args, f.ProjectID)
+	}
+	if f.Ecosystem != "" {
+		where = append(where, `c.ecosystem = ?`)
+		args = append(args, f.Ecosystem)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, `LOWER(c.name) LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
+	}
+	if f.Verdict != "" {
+		where = append(where, `sc.verdict = ?`)
+		args = append(args, f.Verdict)
+	}
+	if f.NoLicense {
+		where = append(where, `sc.license IN ('', 'NOASSERTION', 'NONE')`)
+	}
+	if f.Vulnerable {
+		where = append(where, `EXISTS (SELECT 1 FROM findings x WHERE x.scan_id = sc.scan_id AND x.component_id = sc.component_id AND x.ignored = '')`)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	from := ` FROM scan_components sc JOIN projects p ON p.latest_scan_id = sc.scan_id JOIN components c ON c.id = sc.component_id`
+	if err := p.st.DB().QueryRowContext(ctx, p.st.Rebind(`SELECT COUNT(*)`+from+cond), args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("components: %w", store.MapError(err))
+	}
+	order := ` ORDER BY c.name, c.version, p.name`
+	if f.Sort == "risk" {
+		order = ` ORDER BY sc.risk DESC, c.name, c.version, p.name`
+	}
+	limit, offset := bounds(f.Limit, f.Offset)
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+usageCols+from+cond+order+` LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+	if err != nil {
+		return page, fmt.Errorf("components: %w", store.MapError(err))
+	}
+	page.Items, err = scanUsages(rows)
+	if err != nil {
+		return page, fmt.Errorf("components: %w", err)
+	}
+	if page.Items == nil {
+		page.Items = []Usage{}
+	}
+	return page, nil
+}
+
+// Findings lists the vulnerabilities of the newest scans f selects, the
+// most severe first.
+func (p *Portfolio) Findings(ctx context.Context, f FindingFilter) (Page[Finding], error) {
+	var page Page[Finding]
+	var where []string
+	var args []any
+	if f.ProjectID != 0 {
+		where = append(where, `p.id = ?`)
+		args = append(args, f.ProjectID)
+	}
+	if id := strings.TrimSpace(f.VulnID); id != "" {
+		where = append(where, `f.vuln_id IN (SELECT vuln_id FROM vuln_ids WHERE alias = ?)`)
+		args = append(args, id)
+	}
+	if !f.IncludeIgnored {
+		where = append(where, `f.ignored = ''`)
+	}
+	if f.MinSeverity != "" {
+		var lv []string
+		for _, l := range vuln.Levels {
+			if l.AtLeast(f.MinSeverity) && l != vuln.Unknown {
+				lv = append(lv, "'"+string(l)+"'")
+			}
+		}
+		if f.MinSeverity == vuln.Unknown {
+			lv = []string{"'unknown'"}
+		}
+		if len(lv) == 0 {
+			return page, fmt.Errorf("findings: severity %q is not known", f.MinSeverity)
+		}
+		where = append(where, `f.severity IN (`+strings.Join(lv, ", ")+`)`)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	from := ` FROM findings f JOIN projects p ON p.latest_scan_id = f.scan_id JOIN components c ON c.id = f.component_id`
+	if err := p.st.DB().QueryRowContext(ctx, p.st.Rebind(`SELECT COUNT(*)`+from+cond), args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("findings: %w", store.MapError(err))
+	}
+	limit, offset := bounds(f.Limit, f.Offset)
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+findingCols+from+cond+`
+		ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'unknown' THEN 3 WHEN 'low' THEN 4 ELSE 5 END,
+		f.vuln_id, p.name, c.name LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+	if err != nil {
+		return page, fmt.Errorf("findings: %w", store.MapError(err))
+	}
+	page.Items, err = scanFindings(rows)
+	if err != nil {
+		return page, fmt.Errorf("findings: %w", err)
+	}
+	if page.Items == nil {
+		page.Items = []Finding{}
+	}
+	return page, nil
+}
+
+// maxChanges bounds the changes one call returns.
+const maxChanges = 5000
+
+// Changes lists what changed in each project (or the one projectID
+// names) since the given time: the newest scan compared with the newest
+// scan before since. A project first scanned after since counts every
+// component as added.
+func (p *Portfolio) Changes(ctx context.Context, since time.Time, projectID int64) ([]Change, error) {
+	q := `SELECT p.id, p.name, p.latest_scan_id, s.scanned_at,
+		(SELECT MAX(b.id) FROM scans b WHERE b.project_id = p.id AND b.scanned_at < ?)
+		FROM projects p JOIN scans s ON s.id = p.latest_scan_id WHERE s.scanned_at >= ?`
+	args := []any{since.UTC(), since.UTC()}
+	if projectID != 0 {
+		q += ` AND p.id = ?`
+		args = append(args, projectID)
+	}
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(q+` ORDER BY p.name`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("changes: %w", store.MapError(err))
+	}
+	type pair struct {
+		ref       ProjectRef
+		cur, base int64
+		at        time.Time
+	}
+	var pairs []pair
+	for rows.Next() {
+		var x pair
+		var base sql.NullInt64
+		if err := rows.Scan(&x.ref.ID, &x.ref.Name, &x.cur, &x.at, &base); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("changes: %w", store.MapError(err))
+		}
+		x.base = base.Int64
+		x.at = x.at.UTC()
+		if x.base != x.cur {
+			pairs = append(pairs, x)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("changes: %w", store.MapError(err))
+	}
+	var out []Change
+	for _, x := range pairs {
+		a, err := p.snapshot(ctx, x.base)
+		if err != nil {
+			return nil, err
+		}
+		b, err := p.snapshot(ctx, x.cur)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, diff(x.ref, x.at, a, b)...)
+		if len(out) >= maxChanges {
+			return out[:maxChanges], nil
+		}
+	}
+	return out, nil
+}
+
+type snap struct {
+	ref              ComponentRef
+	license, verdict string
+	vulns            map[string]bool
+}
+
+// snapshot reads a scan's components keyed by ecosystem/name/version;
+// scan 0 is empty.
+func (p *Portfolio) snapshot(ctx context.Context, scanID int64) (map[string]*snap, error) {
+	out := map[string]*snap{}
+	if scanID == 0 {
+		return out, nil
+	}
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT c.id, c.ecosystem, c.name, c.version, c.purl, sc.license, sc.verdict
+		FROM scan_components sc JOIN components c ON c.id = sc.component_id WHERE sc.scan_id = ?`), scanID)
+	if err != nil {
+		return nil, fmt.Errorf("scan %d: %w", scanID, store.MapError(err))
+	}
+	byID := map[int64]*snap{}
+	for rows.Next() {
+		s := &snap{vulns: map[string]bool{}}
+		var id int64
+		if err := rows.Scan(&id, &s.ref.Ecosystem, &s.ref.Name, &s.ref.Version, &s.ref.PURL, &s.license, &s.verdict); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("scan %d: %w", scanID, store.MapError(err))
+		}
+		byID[id] = s
+		out[s.ref.Ecosystem+"\x00"+s.ref.Name+"\x00"+s.ref.Version] = s
+	}
+	rows.Close()
+	frows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT component_id, vuln_id FROM findings WHERE scan_id = ? AND ignored = ''`), scanID)
+	if err != nil {
+		return nil, fmt.Errorf("scan %d: %w", scanID, store.MapError(err))
+	}
+	defer frows.Close()
+	for frows.Next() {
+		var id int64
+		var v string
+		if err := frows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("scan %d: %w", scanID, store.MapError(err))
+		}
+		if s := byID[id]; s != nil {
+			s.vulns[v] = true
+		}
+	}
+	return out, store.MapError(frows.Err())
+}
+
+func diff(ref ProjectRef, at time.Time, a, b map[string]*snap) []Change {
+	var out []Change
+	for k, nb := range b {
+		na, ok := a[k]
+		if !ok {
+			out = append(out, Change{Project: ref, Component: nb.ref, Kind: "added", After: nb.license, At: at})
+			for v := range nb.vulns {
+				out = append(out, Change{Project: ref, Component: nb.ref, Kind: "vulnerability", After: v, At: at})
+			}
+			continue
+		}
+		if na.license != nb.license {
+			out = append(out, Change{Project: ref, Component: nb.ref, Kind: "license", Before: na.license, After: nb.license, At: at})
+		}
+		if na.verdict != nb.verdict {
+			out = append(out, Change{Project: ref, Component: nb.ref, Kind: "verdict", Before: na.verdict, After: nb.verdict, At: at})
+		}
+		for v := range nb.vulns {
+			if !na.vulns[v] {
+				out = append(out, Change{Project: ref, Component: nb.ref, Kind: "vulnerability", After: v, At: at})
+			}
+		}
+	}
+	for k, na := range a {
+		if _, ok := b[k]; !ok {
+			out = append(out, Change{Project: ref, Component: na.ref, Kind: "removed", Before: na.license, At: at})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if x.Component.Name != y.Component.Name {
+			return x.Component.Name < y.Component.Name
+		}
+		if x.Component.Version != y.Component.Version {
+			return x.Component.Version < y.Component.Version
+		}
+		if x.Kind != y.Kind {
+			return x.Kind < y.Kind
+		}
+		return x.After < y.After
+	})
+	return out
+}
+
+// knows it by.
