@@ -51,7 +51,7 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 	if in.At.IsZero() {
 		at = p.now()
 	}
-	rows := p.score(ctx, in.Doc, pr.Criticality)
+	rows := p.score(in.Doc)
 	sc := Scan{ProjectID: pr.ID, ScannedAt: at, Origin: in.Origin, Actor: in.Actor, Health: in.Health,
 		Tool: strings.TrimSpace(in.Doc.Tool.Name + " " + in.Doc.Tool.Version), Components: len(rows)}
 	var scores []risk.Score
@@ -167,7 +167,7 @@ type scored struct {
 
 // score computes every component's risk, merging duplicates (a document
 // lists each package version once, but be safe).
-func (p *Portfolio) score(ctx context.Context, d *report.Document, criticality string) []scored {
+func (p *Portfolio) score(d *report.Document) []scored {
 	seen := map[string]bool{}
 	out := make([]scored, 0, len(d.Components))
 	for i := range d.Components {
@@ -184,22 +184,18 @@ func (p *Portfolio) score(ctx context.Context, d *report.Document, criticality s
 			}
 		}
 		in := risk.Input{Findings: counted, Verdict: c.Verdict, NeedsReview: c.NeedsReview, License: c.License,
-			Staleness: p.staleness(ctx, c)}
+			Unchecked: c.VulnerabilitiesUnchecked, Staleness: p.staleness(c)}
 		out = append(out, scored{c: c, counted: counted, score: p.opts.Risk.Component(in)})
 	}
 	return out
 }
 
 // staleness asks the release source, when there is one, how far c lags.
-func (p *Portfolio) staleness(ctx context.Context, c *report.Component) risk.Staleness {
+func (p *Portfolio) staleness(c *report.Component) risk.Staleness {
 	if p.opts.Releases == nil {
 		return risk.Staleness{Behind: -1, Why: "no release dates available offline"}
 	}
-	rel, err := p.opts.Releases.Releases(c.Ecosystem, c.Name)
-	if err != nil || len(rel) == 0 {
-		return risk.Staleness{Behind: -1, Why: "no release dates known for " + c.Name}
-	}
-	return risk.StalenessOf(c.Ecosystem, c.Name, c.Version, rel, nil)
+	return risk.StalenessFrom(p.opts.Releases, nil, c.Ecosystem, c.Name, c.Version)
 }
 
 // delta compares the stored scan with the one before it.

@@ -98,60 +98,119 @@ func (p *Portfolio) Scans(ctx context.Context, projectID int64, limit int) ([]Sc
 	return out, store.MapError(rows.Err())
 }
 
+// maxVersions bounds the package versions one where-used question may
+// match.
+const maxVersions = 5000
+
 // WhereUsed answers where the components q names are used, in every
 // project's newest scan, with the dependency paths that bring them in.
+// It works in three steps so that its cost follows the page, not the
+// package's popularity: the matching package versions (few, filtered by
+// the version range in the ecosystem's order), then the count and the
+// page's keys from indexes alone, then the page's rows.
 func (p *Portfolio) WhereUsed(ctx context.Context, q UsageQuery) (Page[Usage], error) {
-	var page Page[Usage]
+	page := Page[Usage]{Items: []Usage{}}
 	pq, err := ParseUsageQuery(q.Text)
 	if err != nil {
 		return page, err
 	}
-	var where []string
-	var args []any
-	if pq.PURLBase != "" {
-		where = append(where, `c.purl_base = ?`)
-		args = append(args, pq.PURLBase)
-		if pq.Version != "" {
-			where = append(where, `c.version = ?`)
-			args = append(args, pq.Version)
-		}
-	} else {
-		where = append(where, `c.name = ?`)
-		args = append(args, pq.Name)
-		if pq.Version != "" {
-			where = append(where, `c.version = ?`)
-			args = append(args, pq.Version)
-		}
-	}
-	if q.Ecosystem != "" {
-		where = append(where, `c.ecosystem = ?`)
-		args = append(args, q.Ecosystem)
-	}
-	if q.ProjectID != 0 {
-		where = append(where, `p.id = ?`)
-		args = append(args, q.ProjectID)
-	}
-	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+usageCols+` FROM components c
-		JOIN scan_components sc ON sc.component_id = c.id
-		JOIN projects p ON p.latest_scan_id = sc.scan_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY p.name, c.ecosystem, c.version`), args...)
-	if err != nil {
-		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
-	}
-	us, err := scanUsages(rows)
+	ids, err := p.matchComponents(ctx, pq, q.Ecosystem)
 	if err != nil {
 		return page, fmt.Errorf("where used %q: %w", q.Text, err)
 	}
-	if len(pq.Range) > 0 {
-		kept := us[:0]
-		for _, u := range us {
-			if pq.Range.Contains(u.Component.Ecosystem, u.Component.Name, u.Component.Version) {
-				kept = append(kept, u)
-			}
-		}
-		us = kept
+	if len(ids) == 0 {
+		return page, nil
 	}
-	return paginate(us, q.Limit, q.Offset), nil
+	in := "sc.component_id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	args := make([]any, 0, len(ids)+3)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	if q.ProjectID != 0 {
+		in += " AND p.id = ?"
+		args = append(args, q.ProjectID)
+	}
+	from := ` FROM scan_components sc JOIN projects p ON p.latest_scan_id = sc.scan_id WHERE ` + in
+	if err := p.st.DB().QueryRowContext(ctx, p.st.Rebind(`SELECT COUNT(*)`+from), args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+	}
+	limit, offset := bounds(q.Limit, q.Offset)
+	if page.Total == 0 || offset >= page.Total {
+		return page, nil
+	}
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT sc.scan_id, sc.component_id FROM scan_components sc
+		JOIN projects p ON p.latest_scan_id = sc.scan_id JOIN components c ON c.id = sc.component_id
+		WHERE `+in+` ORDER BY p.name, c.ecosystem, c.version LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+	if err != nil {
+		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+	}
+	type key struct{ scan, comp int64 }
+	var keys []key
+	for rows.Next() {
+		var k key
+		if err := rows.Scan(&k.scan, &k.comp); err != nil {
+			rows.Close()
+			return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+	}
+	for _, k := range keys {
+		rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+usageCols+` FROM scan_components sc
+			JOIN components c ON c.id = sc.component_id JOIN projects p ON p.latest_scan_id = sc.scan_id
+			WHERE sc.scan_id = ? AND sc.component_id = ?`), k.scan, k.comp)
+		if err != nil {
+			return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+		}
+		us, err := scanUsages(rows)
+		if err != nil {
+			return page, fmt.Errorf("where used %q: %w", q.Text, err)
+		}
+		page.Items = append(page.Items, us...)
+	}
+	return page, nil
+}
+
+// matchComponents lists the ids of the package versions a question
+// names, in the ecosystem's version order where the range asks.
+func (p *Portfolio) matchComponents(ctx context.Context, pq ParsedUsage, ecosystem string) ([]int64, error) {
+	var where []string
+	var args []any
+	if pq.PURLBase != "" {
+		where, args = append(where, `purl_base = ?`), append(args, pq.PURLBase)
+	} else {
+		where, args = append(where, `name = ?`), append(args, pq.Name)
+	}
+	if pq.Version != "" {
+		where, args = append(where, `version = ?`), append(args, pq.Version)
+	}
+	if ecosystem != "" {
+		where, args = append(where, `ecosystem = ?`), append(args, ecosystem)
+	}
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT id, ecosystem, name, version FROM components WHERE `+strings.Join(where, " AND ")), args...)
+	if err != nil {
+		return nil, store.MapError(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var eco, name, version string
+		if err := rows.Scan(&id, &eco, &name, &version); err != nil {
+			return nil, store.MapError(err)
+		}
+		if len(pq.Range) > 0 && !pq.Range.Contains(eco, name, version) {
+			continue
+		}
+		ids = append(ids, id)
+		if len(ids) > maxVersions {
+			return nil, fmt.Errorf("more than %d versions match; narrow the question with a version range or an ecosystem", maxVersions)
+		}
+	}
+	return ids, store.MapError(rows.Err())
 }
 
 func paginate[T any](all []T, limit, offset int) Page[T] {

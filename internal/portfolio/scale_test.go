@@ -53,13 +53,26 @@ func seed(b *testing.B, st *store.Store, projects int) (*portfolio.Portfolio, *s
 // BenchmarkWhereUsed asks where-used questions of names drawn with the
 // same skew as the components, on SQLite, and reports latency
 // percentiles.
+//
+// OSPO_BENCH_DB names a database file to seed once and reuse (the load
+// script serves the same file).
 func BenchmarkWhereUsed(b *testing.B) {
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "scale.db"))
+	path := os.Getenv("OSPO_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "scale.db")
+	}
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	pf, pool := seed(b, st, benchProjects(b))
+	var pf *portfolio.Portfolio
+	pool := synth.NewPool(20000, 3, 1)
+	if ps, err := portfolio.New(st, portfolio.Options{}).Projects(ctx, portfolio.ProjectFilter{}); err == nil && ps.Total > 0 {
+		pf = portfolio.New(st, portfolio.Options{})
+	} else {
+		pf, pool = seed(b, st, benchProjects(b))
+	}
 	// Questions follow usage: names drawn as components are, so popular
 	// packages (in most projects) are asked about most.
 	var names []string
