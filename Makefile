@@ -3,6 +3,10 @@ GO        ?= go
 BIN       ?= bin/ospo
 FUZZTIME  ?= 20s
 CORPUS    ?= $(HOME)/.cache/ospo-corpus
+# The PostgreSQL database the store, portfolio, access and job tests use
+# beside SQLite (scripts/test-deps.sh starts the server and creates it).
+OSPO_TEST_POSTGRES ?= postgres:///test?host=/var/run/postgresql&sslmode=disable
+export OSPO_TEST_POSTGRES
 
 .PHONY: help build test lint fuzz bench bench-peers corpus clean
 

@@ -21,27 +21,35 @@ const usageCols = `p.id, p.name, c.ecosystem, c.name, c.version, c.purl, sc.lice
 	(SELECT COUNT(*) FROM findings f WHERE f.scan_id = sc.scan_id AND f.component_id = sc.component_id AND f.ignored = '')`
 
 func scanUsages(rows *sql.Rows) ([]Usage, error) {
-	defer rows.Close()
 	var out []Usage
+	err := readUsages(rows, func(u Usage, _ ...any) { out = append(out, u) })
+	return out, err
+}
+
+// readUsages reads rows of usageCols followed by extra columns, scanned
+// into the extra destinations, and hands each usage to fn.
+func readUsages(rows *sql.Rows, fn func(u Usage, extra ...any), extra ...any) error {
+	defer rows.Close()
 	for rows.Next() {
 		var u Usage
 		var review, direct int
 		var paths, parts string
-		if err := rows.Scan(&u.Project.ID, &u.Project.Name, &u.Component.Ecosystem, &u.Component.Name, &u.Component.Version, &u.Component.PURL,
-			&u.License, &review, &u.Verdict, &u.Reason, &u.Scope, &direct, &paths, &u.Upgrade, &u.Risk, &parts, &u.Findings); err != nil {
-			return nil, store.MapError(err)
+		dest := append([]any{&u.Project.ID, &u.Project.Name, &u.Component.Ecosystem, &u.Component.Name, &u.Component.Version, &u.Component.PURL,
+			&u.License, &review, &u.Verdict, &u.Reason, &u.Scope, &direct, &paths, &u.Upgrade, &u.Risk, &parts, &u.Findings}, extra...)
+		if err := rows.Scan(dest...); err != nil {
+			return store.MapError(err)
 		}
 		u.NeedsReview, u.Direct = review != 0, direct != 0
 		if err := json.Unmarshal([]byte(paths), &u.Paths); err != nil {
-			return nil, fmt.Errorf("stored paths of %s: %w", u.Component.Name, err)
+			return fmt.Errorf("stored paths of %s: %w", u.Component.Name, err)
 		}
 		var sc risk.Score
 		if err := json.Unmarshal([]byte(parts), &sc); err == nil {
 			u.RiskParts = sc.Parts
 		}
-		out = append(out, u)
+		fn(u, extra...)
 	}
-	return out, store.MapError(rows.Err())
+	return store.MapError(rows.Err())
 }
 
 const findingCols = `p.id, p.name, c.ecosystem, c.name, c.version, c.purl, f.vuln_id, f.aliases, f.severity, f.score, f.summary, f.fixed, f.ignored, f.url`
@@ -97,6 +105,10 @@ func (p *Portfolio) Scans(ctx context.Context, projectID int64, limit int) ([]Sc
 	}
 	return out, store.MapError(rows.Err())
 }
+
+// pairSQL is one (scan, component) pair; the casts tell PostgreSQL the
+// parameters' type.
+const pairSQL = "(CAST(? AS BIGINT), CAST(? AS BIGINT))"
 
 // maxVersions bounds the package versions one where-used question may
 // match.
@@ -158,18 +170,30 @@ func (p *Portfolio) WhereUsed(ctx context.Context, q UsageQuery) (Page[Usage], e
 	if err := rows.Err(); err != nil {
 		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
 	}
+	// The page's rows in one query: the pairs' scans and components,
+	// keeping only the pairs asked for, in the keys' order.
+	pairArgs := make([]any, 0, 2*len(keys))
 	for _, k := range keys {
-		rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+usageCols+` FROM scan_components sc
-			JOIN components c ON c.id = sc.component_id JOIN projects p ON p.latest_scan_id = sc.scan_id
-			WHERE sc.scan_id = ? AND sc.component_id = ?`), k.scan, k.comp)
-		if err != nil {
-			return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+		pairArgs = append(pairArgs, k.scan, k.comp)
+	}
+	pairs := pairSQL + strings.Repeat(", "+pairSQL, len(keys)-1)
+	rows, err = p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+usageCols+`, sc.scan_id, sc.component_id FROM scan_components sc
+		JOIN components c ON c.id = sc.component_id JOIN projects p ON p.latest_scan_id = sc.scan_id
+		WHERE (sc.scan_id, sc.component_id) IN (VALUES `+pairs+`)`), pairArgs...)
+	if err != nil {
+		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+	}
+	byKey := make(map[key]Usage, len(keys))
+	err = readUsages(rows, func(u Usage, extra ...any) {
+		byKey[key{*extra[0].(*int64), *extra[1].(*int64)}] = u
+	}, new(int64), new(int64))
+	if err != nil {
+		return page, fmt.Errorf("where used %q: %w", q.Text, err)
+	}
+	for _, k := range keys {
+		if u, ok := byKey[k]; ok {
+			page.Items = append(page.Items, u)
 		}
-		us, err := scanUsages(rows)
-		if err != nil {
-			return page, fmt.Errorf("where used %q: %w", q.Text, err)
-		}
-		page.Items = append(page.Items, us...)
 	}
 	return page, nil
 }

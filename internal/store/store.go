@@ -35,6 +35,9 @@ const (
 // lock for a few seconds, so the wait is generous.
 const busyTimeoutMillis = 30_000
 
+// sqliteMaxConns bounds a SQLite store's connections.
+const sqliteMaxConns = 16
+
 // Store is an open database with its schema migrated to the version this
 // build knows.
 type Store struct {
@@ -44,6 +47,8 @@ type Store struct {
 	// pool is the pgx pool behind db on PostgreSQL (nil on SQLite); the
 	// job queue uses it directly.
 	pool *pgxpool.Pool
+	// dsn is the PostgreSQL URL, for the backup tools.
+	dsn string
 }
 
 // Open opens the database dsn names and applies the migrations it lacks.
@@ -72,6 +77,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	// Opening a SQLite connection reads the schema and maps the file, so
+	// connections are kept rather than closed after each burst (the pool
+	// keeps two by default), and bounded: more connections than this
+	// only queue for the same cores and the one writer.
+	db.SetMaxOpenConns(sqliteMaxConns)
+	db.SetMaxIdleConns(sqliteMaxConns)
 	s := &Store{db: db, dialect: SQLite, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
@@ -128,7 +139,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
-	s := &Store{db: stdlib.OpenDBFromPool(pool), dialect: Postgres, pool: pool}
+	s := &Store{db: stdlib.OpenDBFromPool(pool), dialect: Postgres, pool: pool, dsn: dsn}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, MapError(err))
