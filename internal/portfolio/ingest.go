@@ -100,8 +100,8 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		}
 		defer upsert.Close()
 		insComp, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO scan_components (scan_id, component_id, license, license_source, needs_review, license_reason,
-			verdict, rule, reason, scope, direct, repository, paths_json, upgrade, vulns_unchecked, risk, risk_json)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, component_id) DO NOTHING`))
+			verdict, rule, reason, scope, direct, repository, paths_json, upgrade, vulns_unchecked, newest_release, risk, risk_json)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, component_id) DO NOTHING`))
 		if err != nil {
 			return err
 		}
@@ -127,7 +127,7 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 			parts, _ := json.Marshal(r.score)
 			if _, err := insComp.ExecContext(ctx, sc.ID, cid, c.License, c.LicenseSource, boolInt(c.NeedsReview), c.LicenseReason,
 				string(c.Verdict), c.Rule, c.Reason, string(c.Scope), boolInt(c.Direct), c.Repository, string(paths), c.Upgrade,
-				c.VulnerabilitiesUnchecked, r.score.Total, string(parts)); err != nil {
+				c.VulnerabilitiesUnchecked, nullTime(r.stale.NewestAt), r.score.Total, string(parts)); err != nil {
 				return fmt.Errorf("component %s %s@%s: %w", c.Ecosystem, c.Name, c.Version, err)
 			}
 			for _, v := range c.Vulnerabilities {
@@ -162,6 +162,7 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 type scored struct {
 	c       *report.Component
 	counted []vuln.Finding // findings the policy does not ignore
+	stale   risk.Staleness
 	score   risk.Score
 }
 
@@ -183,9 +184,10 @@ func (p *Portfolio) score(d *report.Document) []scored {
 				counted = append(counted, v.Finding)
 			}
 		}
+		stale := p.staleness(c)
 		in := risk.Input{Findings: counted, Verdict: c.Verdict, NeedsReview: c.NeedsReview, License: c.License,
-			Unchecked: c.VulnerabilitiesUnchecked, Staleness: p.staleness(c)}
-		out = append(out, scored{c: c, counted: counted, score: p.opts.Risk.Component(in)})
+			Unchecked: c.VulnerabilitiesUnchecked, Staleness: stale}
+		out = append(out, scored{c: c, counted: counted, stale: stale, score: p.opts.Risk.Component(in)})
 	}
 	return out
 }
@@ -252,6 +254,13 @@ func nullFloat(f *float64) any {
 		return nil
 	}
 	return *f
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
 }
 
 // nullScore is the CVSS base score, NULL when there is none (a rating

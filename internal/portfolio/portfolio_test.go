@@ -12,6 +12,7 @@ import (
 	"ospo/internal/policy"
 	"ospo/internal/portfolio"
 	"ospo/internal/report"
+	"ospo/internal/risk"
 	"ospo/internal/scan"
 	"ospo/internal/store"
 	"ospo/internal/store/storetest"
@@ -350,4 +351,40 @@ func FuzzParseUsageQuery(f *testing.F) {
 			q.Range.Contains("npm", q.Name, "1.0.0")
 		}
 	})
+}
+
+// releases is a release history as a registry's metadata would give it.
+type releases map[string][]risk.Release
+
+func (r releases) Releases(eco, name string) ([]risk.Release, error) { return r[eco+"/"+name], nil }
+
+func TestInactiveComponents(t *testing.T) {
+	st := storetest.SQLite(t)
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	pf := portfolio.New(st, portfolio.Options{Releases: releases{"npm/lodash": {
+		{Version: "4.17.20", Time: day("2020-08-13")}, {Version: "4.17.21", Time: day("2021-02-20")}}}})
+	pr, _ := pf.AddProject(ctx, "t", portfolio.Project{Name: "p"})
+	if _, _, err := pf.Ingest(ctx, portfolio.Ingestion{ProjectID: pr.ID, Doc: scanDoc(t, st, vulnerableDir, nil), Origin: "cli", Actor: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	old, err := pf.Components(ctx, portfolio.ComponentFilter{InactiveSince: day("2023-01-01")})
+	if err != nil || old.Total != 1 || old.Items[0].NewestRelease == nil || !old.Items[0].NewestRelease.Equal(day("2021-02-20")) {
+		t.Fatalf("inactive since 2023: %+v %v", old, err)
+	}
+	// Its staleness counts: half a libyear behind 4.17.21.
+	var stale *risk.Part
+	for i, p := range old.Items[0].RiskParts {
+		if p.Factor == risk.FactorStaleness {
+			stale = &old.Items[0].RiskParts[i]
+		}
+	}
+	if stale == nil || stale.Unknown || stale.Points <= 0 {
+		t.Errorf("staleness part %+v", stale)
+	}
+	if recent, _ := pf.Components(ctx, portfolio.ComponentFilter{InactiveSince: day("2020-01-01")}); recent.Total != 0 {
+		t.Errorf("inactive since 2020: %d, want 0", recent.Total)
+	}
+	if unknown, _ := pf.Components(ctx, portfolio.ComponentFilter{ReleaseUnknown: true}); unknown.Total != 0 {
+		t.Errorf("release unknown: %d, want 0", unknown.Total)
+	}
 }

@@ -17,7 +17,7 @@ import (
 // usageCols reads a Usage from scan_components sc, components c and
 // projects p; the finding count comes from a correlated subquery.
 const usageCols = `p.id, p.name, c.ecosystem, c.name, c.version, c.purl, sc.license, sc.needs_review, sc.verdict, sc.reason,
-	sc.scope, sc.direct, sc.paths_json, sc.upgrade, sc.risk, sc.risk_json,
+	sc.scope, sc.direct, sc.paths_json, sc.upgrade, sc.newest_release, sc.risk, sc.risk_json,
 	(SELECT COUNT(*) FROM findings f WHERE f.scan_id = sc.scan_id AND f.component_id = sc.component_id AND f.ignored = '')`
 
 func scanUsages(rows *sql.Rows) ([]Usage, error) {
@@ -34,12 +34,17 @@ func readUsages(rows *sql.Rows, fn func(u Usage, extra ...any), extra ...any) er
 		var u Usage
 		var review, direct int
 		var paths, parts string
+		var newest sql.NullTime
 		dest := append([]any{&u.Project.ID, &u.Project.Name, &u.Component.Ecosystem, &u.Component.Name, &u.Component.Version, &u.Component.PURL,
-			&u.License, &review, &u.Verdict, &u.Reason, &u.Scope, &direct, &paths, &u.Upgrade, &u.Risk, &parts, &u.Findings}, extra...)
+			&u.License, &review, &u.Verdict, &u.Reason, &u.Scope, &direct, &paths, &u.Upgrade, &newest, &u.Risk, &parts, &u.Findings}, extra...)
 		if err := rows.Scan(dest...); err != nil {
 			return store.MapError(err)
 		}
 		u.NeedsReview, u.Direct = review != 0, direct != 0
+		if newest.Valid {
+			t := newest.Time.UTC()
+			u.NewestRelease = &t
+		}
 		if err := json.Unmarshal([]byte(paths), &u.Paths); err != nil {
 			return fmt.Errorf("stored paths of %s: %w", u.Component.Name, err)
 		}
@@ -269,6 +274,13 @@ func (p *Portfolio) Components(ctx context.Context, f ComponentFilter) (Page[Usa
 	}
 	if f.NoLicense {
 		where = append(where, `sc.license IN ('', 'NOASSERTION', 'NONE')`)
+	}
+	if !f.InactiveSince.IsZero() {
+		where = append(where, `sc.newest_release < ?`)
+		args = append(args, f.InactiveSince.UTC())
+	}
+	if f.ReleaseUnknown {
+		where = append(where, `sc.newest_release IS NULL`)
 	}
 	if f.Vulnerable {
 		where = append(where, `EXISTS (SELECT 1 FROM findings x WHERE x.scan_id = sc.scan_id AND x.component_id = sc.component_id AND x.ignored = '')`)

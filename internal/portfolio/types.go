@@ -105,7 +105,10 @@ type Usage struct {
 	Paths       [][]string `json:"paths"`
 	Findings    int        `json:"findings"`
 	Upgrade     string     `json:"upgrade,omitempty"`
-	Risk        float64    `json:"risk"`
+	// NewestRelease is when the newest release known was published, nil
+	// when unknown.
+	NewestRelease *time.Time `json:"newestRelease,omitempty"`
+	Risk          float64    `json:"risk"`
 	// RiskParts explains Risk.
 	RiskParts []risk.Part `json:"riskParts,omitempty"`
 }
@@ -167,6 +170,14 @@ type ComponentFilter struct {
 	NoLicense bool
 	// Vulnerable keeps components with findings that count.
 	Vulnerable bool
+	// InactiveSince keeps components whose newest known release is older
+	// than this (no maintainer activity since); zero keeps all. Components
+	// whose release dates are unknown are not kept: ask for them with
+	// ReleaseUnknown.
+	InactiveSince time.Time
+	// ReleaseUnknown keeps components whose newest release date is
+	// unknown.
+	ReleaseUnknown bool
 	// Sort is "name" (default) or "risk".
 	Sort          string
 	Limit, Offset int

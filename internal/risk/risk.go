@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"ospo/internal/policy"
 	"ospo/internal/vuln"
@@ -83,8 +84,11 @@ type Staleness struct {
 	// Behind counts the known releases newer than the used one; -1 when
 	// unknown.
 	Behind int `json:"behind"`
-	// Newest is the newest version known, "" when none.
-	Newest string `json:"newest,omitempty"`
+	// Newest is the newest version known, "" when none; NewestAt is when
+	// it was released, nil when unknown. A newest release long ago says
+	// the project has had no maintainer activity since.
+	Newest   string     `json:"newest,omitempty"`
+	NewestAt *time.Time `json:"newestAt,omitempty"`
 	// Why says where the dates came from, or why they are unknown.
 	Why string `json:"why"`
 }

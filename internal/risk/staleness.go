@@ -308,8 +308,13 @@ func StalenessOf(ecosystem, name, version string, releases []Release, known []st
 	}
 	dated := len(releases) > 0
 
+	var newestAt *time.Time
+	if !newest.t.IsZero() {
+		t := newest.t.UTC()
+		newestAt = &t
+	}
 	if behind == 0 {
-		s := Staleness{Behind: 0, Newest: newest.v.String()}
+		s := Staleness{Behind: 0, Newest: newest.v.String(), NewestAt: newestAt}
 		if c, _ := newest.v.Compare(used); c < 0 {
 			s.Newest = version
 		}
@@ -323,7 +328,7 @@ func StalenessOf(ecosystem, name, version string, releases []Release, known []st
 		return s
 	}
 
-	s := Staleness{Behind: behind, Newest: newest.v.String()}
+	s := Staleness{Behind: behind, Newest: newest.v.String(), NewestAt: newestAt}
 	switch {
 	case !dated:
 		s.Why = fmt.Sprintf("release dates are unknown; %s of %s used in the organisation, the newest %s", plural(behind, "newer version"), label, s.Newest)

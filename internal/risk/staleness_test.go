@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func day(s string) time.Time {
@@ -128,10 +129,23 @@ func TestStalenessOf(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := StalenessOf(tt.eco, tt.pkg, tt.version, tt.releases, tt.known)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			// NewestAt is checked on its own below.
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Staleness{}, "NewestAt")); diff != "" {
 				t.Errorf("StalenessOf (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// NewestAt is the newest release's date when the releases are dated,
+// and unknown when only the organisation's versions are.
+func TestStalenessNewestAt(t *testing.T) {
+	s := StalenessOf("npm", "lodash", "4.17.15", lodash, nil)
+	if s.NewestAt == nil || !s.NewestAt.Equal(time.Date(2021, 2, 20, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("NewestAt %v, want 2021-02-20", s.NewestAt)
+	}
+	if s := StalenessOf("npm", "lodash", "4.17.15", nil, []string{"4.17.21"}); s.NewestAt != nil {
+		t.Errorf("NewestAt %v without dates", s.NewestAt)
 	}
 }
 

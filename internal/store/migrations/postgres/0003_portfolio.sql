@@ -65,6 +65,8 @@ CREATE INDEX components_purl ON components (purl_base, purl);
 
 -- A component as one scan found it: license and decision with reasons,
 -- dependency paths (JSON array of arrays), risk with its parts (JSON).
+-- newest_release is when the newest release known was published (NULL
+-- when unknown): long ago means no maintainer activity since.
 CREATE TABLE scan_components (
     scan_id         BIGINT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
     component_id    BIGINT NOT NULL REFERENCES components (id),
@@ -81,6 +83,7 @@ CREATE TABLE scan_components (
     paths_json      TEXT NOT NULL DEFAULT '[]',
     upgrade         TEXT NOT NULL DEFAULT '',
     vulns_unchecked TEXT NOT NULL DEFAULT '',
+    newest_release  TIMESTAMPTZ,
     risk            DOUBLE PRECISION NOT NULL DEFAULT 0,
     risk_json       TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (scan_id, component_id)
