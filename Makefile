@@ -7,6 +7,7 @@ CORPUS    ?= $(HOME)/.cache/ospo-corpus
 # beside SQLite (scripts/test-deps.sh starts the server and creates it).
 OSPO_TEST_POSTGRES ?= postgres:///test?host=/var/run/postgresql&sslmode=disable
 export OSPO_TEST_POSTGRES
+PG_SUITES ?= ./internal/vuln/db ./internal/repocheck/monitor
 
 .PHONY: help build test lint fuzz bench bench-peers corpus clean
 
@@ -16,9 +17,12 @@ help: ## list the targets
 build: ## build bin/ospo
 	$(GO) build -trimpath -o $(BIN) ./cmd/ospo
 
-test: ## install what the tests need, then run the whole suite (fuzz seeds included)
+test: ## install what the tests need, then run the whole suite (fuzz seeds included) on SQLite and PostgreSQL
 	scripts/test-deps.sh
 	$(GO) test -count=1 ./...
+	# The packages whose whole suite opens one store run again on PostgreSQL
+	# (the others run each store test on both dialects already).
+	OSPO_TEST_DIALECT=postgres $(GO) test -count=1 $(PG_SUITES)
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi

@@ -35,7 +35,11 @@ func finishRun(ctx context.Context, st *store.Store, id int64, finished time.Tim
 
 // insertResult stores one result and its checks in one transaction and
 // returns the result's id.
+//
+// The date is kept to the microsecond, the finest both databases store,
+// so that the result reported and the result read back are the same.
 func insertResult(ctx context.Context, st *store.Store, runID int64, r *result.Repo) (int64, error) {
+	r.Date = r.Date.UTC().Truncate(time.Microsecond)
 	var id int64
 	err := st.InTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, st.Rebind(`INSERT INTO repo_results

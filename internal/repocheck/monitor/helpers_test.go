@@ -17,18 +17,14 @@ import (
 
 	"ospo/internal/repocheck/result"
 	"ospo/internal/store"
+	"ospo/internal/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ospo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return storetest.Open(t)
 }
 
 // gitEnv isolates test git commands from the machine's configuration and

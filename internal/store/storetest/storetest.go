@@ -99,3 +99,27 @@ func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
+
+// EnvDialect names the variable that makes Open choose the dialect of a
+// whole test run: "postgres" runs a package's store tests on PostgreSQL
+// (make test runs the store-backed packages once more that way).
+const EnvDialect = "OSPO_TEST_DIALECT"
+
+// Open opens a fresh store of the dialect OSPO_TEST_DIALECT names
+// (SQLite when unset). A package whose tests all go through Open runs
+// its whole suite on either dialect.
+func Open(t testing.TB) *store.Store {
+	t.Helper()
+	switch d := os.Getenv(EnvDialect); d {
+	case "", "sqlite":
+		return SQLite(t)
+	case "postgres":
+		if os.Getenv(EnvPostgres) == "" {
+			t.Fatalf("%s=postgres needs %s", EnvDialect, EnvPostgres)
+		}
+		return Postgres(t)
+	default:
+		t.Fatalf("%s=%q: use sqlite or postgres", EnvDialect, d)
+		return nil
+	}
+}

@@ -3,7 +3,7 @@ package db
 import (
 	"archive/zip"
 	"bytes"
-	"context"
+	"encoding/hex"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"ospo/internal/store"
+	"ospo/internal/store/storetest"
 	"ospo/internal/vuln/osv"
 )
 
@@ -21,12 +21,7 @@ var fixedNow = time.Date(2026, 11, 20, 10, 30, 0, 0, time.UTC)
 
 func newTestDB(t testing.TB) *DB {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "ospo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	d := New(st)
+	d := New(storetest.Open(t))
 	d.now = func() time.Time { return fixedNow }
 	return d
 }
@@ -153,19 +148,20 @@ type snapshot struct {
 func takeSnapshot(t testing.TB, d *DB) snapshot {
 	t.Helper()
 	var s snapshot
-	rows, err := d.st.DB().Query(`SELECT id, modified, withdrawn IS NOT NULL, source, hex(content_hash), length(json) FROM osv_records ORDER BY id`)
+	rows, err := d.st.DB().Query(`SELECT id, modified, withdrawn IS NOT NULL, source, content_hash, length(json) FROM osv_records ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var id, src, hash string
+		var id, src string
+		var hash []byte
 		var mod time.Time
 		var wd bool
 		var n int
 		if err := rows.Scan(&id, &mod, &wd, &src, &hash, &n); err != nil {
 			t.Fatal(err)
 		}
-		s.Records = append(s.Records, strings.Join([]string{id, mod.UTC().Format(time.RFC3339Nano), boolStr(wd), src, hash[:12]}, "|"))
+		s.Records = append(s.Records, strings.Join([]string{id, mod.UTC().Format(time.RFC3339Nano), boolStr(wd), src, strings.ToUpper(hex.EncodeToString(hash))[:12]}, "|"))
 	}
 	rows.Close()
 	rows, err = d.st.DB().Query(`SELECT record_id, ecosystem, ecosystem_base, name FROM osv_affected ORDER BY record_id, ecosystem, name`)
