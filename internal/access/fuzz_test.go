@@ -1,7 +1,11 @@
 package access
 
 import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -73,64 +77,110 @@ func FuzzSessionSecret(f *testing.F) {
 	})
 }
 
-// FuzzIDToken feeds whole ID tokens through parsing, signature checking
-// and claim checks. Only a token signed by the fixed test key with the
-// right claims may pass.
-func FuzzIDToken(f *testing.F) {
+// ID tokens are parsed and checked by go-oidc and go-jose; what is left
+// of ours is reading the token endpoint's answer into an identity (the
+// extra claims, the nonce, subject, authorized party and domain rules).
+// The two targets below fuzz Exchange whole, against the in-process test
+// provider, so the libraries and our code are fuzzed as they are used.
+
+// fuzzOIDC is an OIDC client of a test provider with a fixed Ed25519 key
+// and a fixed clock, and the identity its good token carries.
+func fuzzOIDC(f *testing.F) (*provider, *OIDC, testKey, map[string]any, Identity) {
 	key := edKey("fuzz")
-	keys := []publicKey{{kid: "fuzz", alg: "EdDSA", key: key.priv.Public()}}
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	claims := map[string]any{"iss": "https://idp.example", "sub": "1", "aud": "ospo", "exp": now.Add(time.Hour).Unix(), "nonce": "n"}
-	good := key.sign(f, claims)
-	// The good seed must pass every step, or the fuzz target proves nothing.
-	j, err := parseJWS(good)
-	if err == nil {
-		_, err = j.verify(keys)
-	}
-	if err == nil {
-		var c idClaims
-		if c, err = parseClaims(j.payload); err == nil {
-			err = c.check("https://idp.example", "ospo", "n", now)
-		}
-	}
+	p := newProvider(f, key)
+	cfg := p.config()
+	cfg.HTTPClient, _ = p.inProcess()
+	o, err := NewOIDC(context.Background(), cfg)
 	if err != nil {
-		f.Fatalf("the good seed is refused: %v", err)
+		f.Fatal(err)
 	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	o.now = func() time.Time { return now }
+	claims := map[string]any{"iss": p.srv.URL, "sub": "1", "aud": "ospo", "exp": now.Add(time.Hour).Unix(), "nonce": "n", "email": "a@example.com"}
+	want := Identity{Issuer: p.srv.URL, Subject: "1", Email: "a@example.com"}
+	return p, o, key, claims, want
+}
+
+// FuzzIDToken feeds ID tokens through the token endpoint to Exchange.
+// Only a token carrying the fixed key's signature over the claims it
+// presents may pass.
+func FuzzIDToken(f *testing.F) {
+	p, o, key, claims, want := fuzzOIDC(f)
+	ctx := context.Background()
+	good := key.sign(f, claims)
+	// The good seed must pass, or the fuzz target proves nothing.
+	if id, err := o.Exchange(ctx, p.code(good), "n"); err != nil || id != want {
+		f.Fatalf("the good seed: %+v, %v", id, err)
+	}
+	parts := strings.Split(good, ".")
 	f.Add(good)
-	f.Add(b64u([]byte(`{"alg":"none"}`)) + "." + b64u([]byte(`{}`)) + ".")
-	f.Add(b64u([]byte(`{"alg":"RS256","crit":["x"]}`)) + ".e30.AA")
+	f.Add(b64u([]byte(`{"alg":"none"}`)) + "." + parts[1] + ".")
+	f.Add(b64u([]byte(`{"alg":"EdDSA","kid":"fuzz","crit":["x"]}`)) + "." + parts[1] + "." + parts[2])
+	f.Add(b64u([]byte(`{"alg":"EdDSA","kid":"other"}`)) + "." + parts[1] + "." + parts[2])
+	f.Add(b64u([]byte(`{"alg":"HS256","kid":"fuzz"}`)) + "." + parts[1] + "." + parts[2])
+	f.Add(key.sign(f, map[string]any{"iss": p.srv.URL, "sub": "1", "aud": []any{"ospo", 1}, "exp": "soon", "nonce": "n"}))
 	f.Add("a.b.c")
+	pub := key.priv.Public().(ed25519.PublicKey)
 	f.Fuzz(func(t *testing.T, tok string) {
-		j, err := parseJWS(tok)
+		id, err := o.Exchange(ctx, p.code(tok), "n")
 		if err != nil {
+			if !errors.Is(err, ErrBadCredentials) && !errors.Is(err, ErrExpired) && !errors.Is(err, ErrDomain) {
+				t.Fatalf("token %q refused without a sentinel error: %v", tok, err)
+			}
 			return
 		}
-		if _, err := j.verify(keys); err != nil {
-			return
+		if id != want {
+			t.Fatalf("accepted %q as %+v", tok, id)
 		}
-		c, err := parseClaims(j.payload)
-		if err != nil {
-			return
+		// Check the signature independently of go-jose, over the parts
+		// as they decode (go-jose re-encodes them canonically).
+		ps := strings.Split(tok, ".")
+		if len(ps) != 3 {
+			t.Fatalf("accepted %q, which has %d parts", tok, len(ps))
 		}
-		if err := c.check("https://idp.example", "ospo", "n", now); err != nil {
-			return
+		var raw [3][]byte
+		for i, part := range ps {
+			if raw[i], err = base64.RawURLEncoding.DecodeString(part); err != nil {
+				t.Fatalf("accepted %q, whose part %d is not base64url: %v", tok, i, err)
+			}
 		}
-		// Accepted: it must carry the test key's signature over these bytes.
-		if j.alg != "EdDSA" || c.Subject == "" || c.Nonce != "n" {
-			t.Fatalf("accepted %q with %+v", tok, c)
+		input := b64u(raw[0]) + "." + b64u(raw[1])
+		if !ed25519.Verify(pub, []byte(input), raw[2]) {
+			t.Fatalf("accepted %q without the test key's signature", tok)
 		}
 	})
 }
 
-func FuzzJWKS(f *testing.F) {
-	one, _ := json.Marshal(map[string]any{"keys": []any{edKey("a").jwk()}})
-	f.Add(one)
-	f.Add([]byte(`{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}`))
-	f.Add([]byte(`{"keys":[{"kty":"EC","crv":"P-256","x":"","y":""}]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		keys, err := parseJWKS(data)
-		if err == nil && len(keys) == 0 {
-			t.Fatal("no error and no key")
+// FuzzTokenResponse feeds whole token endpoint answers (status and body)
+// to Exchange. Whatever the answer, Exchange must not panic, and it may
+// succeed only with the identity of the one validly signed token.
+func FuzzTokenResponse(f *testing.F) {
+	p, o, key, claims, want := fuzzOIDC(f)
+	ctx := context.Background()
+	good := key.sign(f, claims)
+	body := func(v any) []byte {
+		b, err := json.Marshal(v)
+		if err != nil {
+			f.Fatal(err)
+		}
+		return b
+	}
+	goodBody := body(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": good})
+	if id, err := o.Exchange(ctx, p.rawAnswer(200, goodBody), "n"); err != nil || id != want {
+		f.Fatalf("the good seed: %+v, %v", id, err)
+	}
+	f.Add(uint16(0), goodBody)
+	f.Add(uint16(0), body(map[string]any{"access_token": "at", "id_token": 42}))
+	f.Add(uint16(0), body(map[string]any{"access_token": "at", "expires_in": "300", "id_token": good + "x"}))
+	f.Add(uint16(0), []byte(`{"access_token":"at","id_token":"\u0065yJ"}`))
+	f.Add(uint16(0), []byte(`{"error":"invalid_grant","error_description":"code expired"}`))
+	f.Add(uint16(200), []byte(`{"error":"invalid_client"}`))
+	f.Add(uint16(301), []byte("<html>moved</html>"))
+	f.Add(uint16(0), []byte("access_token=at&id_token="+good))
+	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
+		id, err := o.Exchange(ctx, p.rawAnswer(200+int(status)%400, body), "n")
+		if err == nil && id != want {
+			t.Fatalf("answer %d %q accepted as %+v", 200+int(status)%400, body, id)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package access
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,13 +12,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
 	"ospo/internal/store"
 )
+
+// Discovery, the key set and ID token checks are github.com/coreos/go-oidc
+// (with go-jose for the signatures); the code exchange is
+// golang.org/x/oauth2. This file adds what those leave to their caller:
+// https-only provider URLs, the nonce, the authorized party, a subject,
+// the e-mail domain rule, clock leeway and bounds on the provider's
+// answers.
 
 // OIDCConfig says how to sign in through an OpenID Connect provider
 // (Keycloak, Entra ID, Google, GitLab, Dex, …) with the authorization
@@ -40,8 +46,9 @@ type OIDCConfig struct {
 	// AllowedDomains, when not empty, admits only identities whose
 	// verified e-mail address is in one of these domains.
 	AllowedDomains []string
-	// HTTPClient talks to the provider; nil is a client with a 10 s
-	// timeout.
+	// HTTPClient talks to the provider (discovery, key set, token
+	// endpoint); nil is a client with a 10 s timeout. Answers larger than
+	// 1 MiB are refused whichever client is used.
 	HTTPClient *http.Client
 }
 
@@ -60,29 +67,29 @@ type Identity struct {
 // OIDC signs people in through one OpenID Connect provider. It is safe
 // for concurrent use.
 type OIDC struct {
-	cfg     OIDCConfig
-	oauth   oauth2.Config
-	client  *http.Client
-	jwksURL string
-	domains []string
-
-	mu        sync.Mutex
-	keys      []publicKey
-	fetchedAt time.Time
+	cfg      OIDCConfig
+	oauth    oauth2.Config
+	client   *http.Client
+	verifier *oidc.IDTokenVerifier
+	domains  []string
 	// now is the clock; tests move it.
 	now func() time.Time
 }
 
-// maxDiscoveryLen bounds the discovery document.
-const maxDiscoveryLen = 1 << 20
-
-// refetchKeysAfter is how long after a fetch an unknown key id may make
-// the key set be fetched again (the provider rotated its keys); the
-// bound keeps forged tokens from making ospo hammer the provider.
-const refetchKeysAfter = 30 * time.Second
+const (
+	// maxProviderAnswer bounds every answer read from the provider.
+	maxProviderAnswer = 1 << 20
+	// clockLeeway is how long after its expiry an ID token is still
+	// accepted, for clocks that differ a little.
+	clockLeeway = time.Minute
+	// maxSubjectLen is the longest subject OpenID Connect Core §2 allows.
+	maxSubjectLen = 255
+)
 
 // NewOIDC reads the provider's discovery document at
-// Issuer/.well-known/openid-configuration and its key set.
+// Issuer/.well-known/openid-configuration. The provider's key set is
+// read at the first sign-in, and again whenever an ID token names a key
+// not in it (the provider rotated its keys).
 func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	if cfg.DefaultRole == "" {
 		cfg.DefaultRole = Viewer
@@ -94,38 +101,40 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
+	client = boundedClient(client, maxProviderAnswer)
 	discoveryURL := strings.TrimSuffix(cfg.Issuer, "/") + "/.well-known/openid-configuration"
-	body, err := fetch(ctx, client, discoveryURL, maxDiscoveryLen)
+	provider, err := oidc.NewProvider(oidc.ClientContext(ctx, client), cfg.Issuer)
 	if err != nil {
-		return nil, fmt.Errorf("OIDC discovery: %w", err)
-	}
-	var doc struct {
-		Issuer                string   `json:"issuer"`
-		AuthorizationEndpoint string   `json:"authorization_endpoint"`
-		TokenEndpoint         string   `json:"token_endpoint"`
-		JWKSURI               string   `json:"jwks_uri"`
-		TokenAuthMethods      []string `json:"token_endpoint_auth_methods_supported"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
+		var mismatch *oidc.IssuerMismatchError
+		if errors.As(err, &mismatch) {
+			// OpenID Connect Discovery §4.3: a document for another issuer
+			// must not be used.
+			return nil, fmt.Errorf("OIDC discovery %s: the document is for issuer %q, not %q", discoveryURL, truncate(mismatch.Discovered, 200), cfg.Issuer)
+		}
 		return nil, fmt.Errorf("OIDC discovery %s: %w", discoveryURL, err)
 	}
-	if doc.Issuer != cfg.Issuer {
-		// OpenID Connect Discovery §4.3: a document for another issuer
-		// must not be used.
-		return nil, fmt.Errorf("OIDC discovery %s: the document is for issuer %q, not %q", discoveryURL, truncate(doc.Issuer, 200), cfg.Issuer)
+	var meta struct {
+		JWKSURI          string   `json:"jwks_uri"`
+		TokenAuthMethods []string `json:"token_endpoint_auth_methods_supported"`
 	}
+	if err := provider.Claims(&meta); err != nil {
+		return nil, fmt.Errorf("OIDC discovery %s: %w", discoveryURL, err)
+	}
+	endpoint := provider.Endpoint()
 	for _, ep := range []struct{ name, url string }{
-		{"authorization_endpoint", doc.AuthorizationEndpoint},
-		{"token_endpoint", doc.TokenEndpoint},
-		{"jwks_uri", doc.JWKSURI},
+		{"authorization_endpoint", endpoint.AuthURL},
+		{"token_endpoint", endpoint.TokenURL},
+		{"jwks_uri", meta.JWKSURI},
 	} {
 		if err := checkProviderURL(ep.url); err != nil {
 			return nil, fmt.Errorf("OIDC discovery %s: %s: %w", discoveryURL, ep.name, err)
 		}
 	}
-	style := oauth2.AuthStyleInHeader
-	if len(doc.TokenAuthMethods) > 0 && !slices.Contains(doc.TokenAuthMethods, "client_secret_basic") && slices.Contains(doc.TokenAuthMethods, "client_secret_post") {
-		style = oauth2.AuthStyleInParams
+	// An explicit style: oauth2's probing would retry a refused code with
+	// the secret in the form and report that second answer.
+	endpoint.AuthStyle = oauth2.AuthStyleInHeader
+	if len(meta.TokenAuthMethods) > 0 && !slices.Contains(meta.TokenAuthMethods, "client_secret_basic") && slices.Contains(meta.TokenAuthMethods, "client_secret_post") {
+		endpoint.AuthStyle = oauth2.AuthStyleInParams
 	}
 	o := &OIDC{
 		cfg: cfg,
@@ -133,17 +142,22 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 			ClientID:     cfg.ClientID,
 			ClientSecret: cfg.ClientSecret,
 			RedirectURL:  cfg.RedirectURL,
-			Scopes:       []string{"openid", "email", "profile"},
-			Endpoint:     oauth2.Endpoint{AuthURL: doc.AuthorizationEndpoint, TokenURL: doc.TokenEndpoint, AuthStyle: style},
+			Scopes:       []string{oidc.ScopeOpenID, oidc.ScopeEmail, oidc.ScopeProfile},
+			Endpoint:     endpoint,
 		},
 		client:  client,
-		jwksURL: doc.JWKSURI,
 		domains: normalizeDomains(cfg.AllowedDomains),
 		now:     time.Now,
 	}
-	if _, err := o.keySet(ctx, false); err != nil {
-		return nil, err
-	}
+	// The verifier accepts the asymmetric algorithms the provider lists in
+	// id_token_signing_alg_values_supported (RS256 when it lists none),
+	// never "none" or HS*. Its expiry check has no leeway; a clock set
+	// back by clockLeeway gives one (and shortens its 5-minute leeway on
+	// the not-before time to 4).
+	o.verifier = provider.Verifier(&oidc.Config{
+		ClientID: cfg.ClientID,
+		Now:      func() time.Time { return o.now().Add(-clockLeeway) },
+	})
 	return o, nil
 }
 
@@ -201,69 +215,80 @@ func normalizeDomains(ds []string) []string {
 	return out
 }
 
-// fetch GETs url and returns at most limit bytes of a 200 answer.
-func fetch(ctx context.Context, client *http.Client, url string, limit int64) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", url, err)
+// boundedClient is a copy of c whose answers fail to read past limit
+// bytes: go-oidc reads the discovery document and the key set whole.
+func boundedClient(c *http.Client, limit int64) *http.Client {
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err // names the URL already
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: %s", url, resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", url, err)
-	}
-	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("%s: answer larger than %d bytes", url, limit)
-	}
-	return body, nil
+	bounded := *c
+	bounded.Transport = boundedTransport{next: next, limit: limit}
+	return &bounded
 }
 
-// keySet is the provider's keys, fetched when there are none yet, or
-// when refresh is asked and the last fetch is old enough.
-func (o *OIDC) keySet(ctx context.Context, refresh bool) ([]publicKey, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.keys != nil && (!refresh || o.now().Sub(o.fetchedAt) < refetchKeysAfter) {
-		return o.keys, nil
-	}
-	body, err := fetch(ctx, o.client, o.jwksURL, maxJWKSLen)
+// boundedTransport bounds the body of every answer.
+type boundedTransport struct {
+	next  http.RoundTripper
+	limit int64
+}
+
+func (t boundedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
 	if err != nil {
-		return nil, fmt.Errorf("OIDC key set: %w", err)
+		return nil, err
 	}
-	keys, err := parseJWKS(body)
-	if err != nil {
-		return nil, fmt.Errorf("OIDC key set %s: %w", o.jwksURL, err)
+	resp.Body = &boundedBody{ReadCloser: resp.Body, left: t.limit, limit: t.limit, url: req.URL.Redacted()}
+	return resp, nil
+}
+
+// boundedBody reads at most limit bytes and fails, instead of ending,
+// when there are more.
+type boundedBody struct {
+	io.ReadCloser
+	left, limit int64
+	url         string
+}
+
+func (b *boundedBody) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
 	}
-	o.keys, o.fetchedAt = keys, o.now()
-	return keys, nil
+	if b.left == 0 {
+		var one [1]byte
+		n, err := b.ReadCloser.Read(one[:])
+		if n > 0 {
+			return 0, fmt.Errorf("answer from %s is larger than %d bytes", b.url, b.limit)
+		}
+		return 0, err
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // AuthCodeURL is where to send the browser to sign in. state and nonce
 // are fresh random values the caller keeps (in a short-lived cookie) and
 // hands back: state to compare with the callback's, nonce to Exchange.
 func (o *OIDC) AuthCodeURL(state, nonce string) string {
-	return o.oauth.AuthCodeURL(state, oauth2.SetAuthURLParam("nonce", nonce))
+	return o.oauth.AuthCodeURL(state, oidc.Nonce(nonce))
 }
 
 // Exchange trades the callback's code for an ID token and returns the
 // identity in it after checking the token's signature against the
-// provider's keys, its issuer, audience, expiry and nonce, and — when
-// domains are restricted — that the e-mail is verified and in an allowed
-// domain. A token that fails a check wraps ErrBadCredentials (ErrExpired
-// for an expired one, ErrDomain for a refused domain).
+// provider's keys, its issuer, audience, authorized party, expiry,
+// subject and nonce, and — when domains are restricted — that the e-mail
+// is verified and in an allowed domain. A token that fails a check wraps
+// ErrBadCredentials (ErrExpired for an expired one, ErrDomain for a
+// refused domain).
 func (o *OIDC) Exchange(ctx context.Context, code, nonce string) (Identity, error) {
 	if nonce == "" {
 		return Identity{}, fmt.Errorf("OIDC sign-in: %w: no nonce", ErrInvalid)
 	}
-	tok, err := o.oauth.Exchange(context.WithValue(ctx, oauth2.HTTPClient, o.client), code)
+	tok, err := o.oauth.Exchange(oidc.ClientContext(ctx, o.client), code)
 	if err != nil {
 		return Identity{}, fmt.Errorf("OIDC sign-in: %w", exchangeError(err))
 	}
@@ -273,7 +298,7 @@ func (o *OIDC) Exchange(ctx context.Context, code, nonce string) (Identity, erro
 	}
 	id, err := o.verify(ctx, raw, nonce)
 	if err != nil {
-		return Identity{}, fmt.Errorf("OIDC sign-in: %w", err)
+		return Identity{}, fmt.Errorf("OIDC sign-in: ID token: %w", err)
 	}
 	return id, nil
 }
@@ -283,9 +308,12 @@ func (o *OIDC) Exchange(ctx context.Context, code, nonce string) (Identity, erro
 func exchangeError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		msg := "token endpoint answered " + strconv.Itoa(re.Response.StatusCode)
+		msg := "token endpoint answered"
+		if re.Response != nil {
+			msg += " " + strconv.Itoa(re.Response.StatusCode)
+		}
 		if re.ErrorCode != "" {
-			msg += ": " + re.ErrorCode
+			msg += ": " + truncate(re.ErrorCode, 100)
 		}
 		if re.ErrorDescription != "" {
 			msg += ": " + truncate(re.ErrorDescription, 200)
@@ -295,40 +323,68 @@ func exchangeError(err error) error {
 	return err
 }
 
-// verify checks a raw ID token and returns its identity.
+// idClaims are the ID token claims ospo reads beyond those go-oidc
+// checks.
+type idClaims struct {
+	AuthorizedParty   string   `json:"azp"`
+	Email             string   `json:"email"`
+	EmailVerified     flexBool `json:"email_verified"`
+	Name              string   `json:"name"`
+	PreferredUsername string   `json:"preferred_username"`
+}
+
+// flexBool is a boolean claim some providers (AWS Cognito) send as a
+// string.
+type flexBool bool
+
+func (v *flexBool) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "true", `"true"`:
+		*v = true
+	case "false", `"false"`, "null":
+		*v = false
+	default:
+		return errors.New("email_verified is not a boolean")
+	}
+	return nil
+}
+
+// verify checks a raw ID token and returns its identity. go-oidc checks
+// the signature, issuer, audience and expiry; the rest of OpenID Connect
+// Core §3.1.3.7 that applies to a token straight from the token endpoint
+// is checked here.
 func (o *OIDC) verify(ctx context.Context, raw, nonce string) (Identity, error) {
-	t, err := parseJWS(raw)
+	t, err := o.verifier.Verify(ctx, raw)
 	if err != nil {
-		return Identity{}, fmt.Errorf("ID token: %w: %w", ErrBadCredentials, err)
-	}
-	keys, err := o.keySet(ctx, false)
-	if err != nil {
-		return Identity{}, err
-	}
-	kidKnown, err := t.verify(keys)
-	if !kidKnown {
-		// The provider may have rotated its keys since the last fetch.
-		if keys, err = o.keySet(ctx, true); err != nil {
-			return Identity{}, err
+		var expired *oidc.TokenExpiredError
+		switch {
+		case errors.As(err, &expired) && expired.Expiry.IsZero():
+			return Identity{}, fmt.Errorf("%w: no expiry", ErrBadCredentials)
+		case errors.As(err, &expired):
+			return Identity{}, fmt.Errorf("%w: token expired at %s", ErrExpired, expired.Expiry.UTC().Format(time.RFC3339))
 		}
-		_, err = t.verify(keys)
+		return Identity{}, fmt.Errorf("%w: %w", ErrBadCredentials, err)
 	}
-	if err != nil {
-		return Identity{}, fmt.Errorf("ID token: %w: %w", ErrBadCredentials, err)
+	var c idClaims
+	if err := t.Claims(&c); err != nil {
+		return Identity{}, fmt.Errorf("%w: token claims: %w", ErrBadCredentials, err)
 	}
-	c, err := parseClaims(t.payload)
-	if err != nil {
-		return Identity{}, fmt.Errorf("ID token: %w: %w", ErrBadCredentials, err)
-	}
-	if err := c.check(o.cfg.Issuer, o.cfg.ClientID, nonce, o.now()); err != nil {
-		if errors.Is(err, ErrExpired) {
-			return Identity{}, fmt.Errorf("ID token: %w", err)
-		}
-		return Identity{}, fmt.Errorf("ID token: %w: %w", ErrBadCredentials, err)
+	switch {
+	case t.Nonce != nonce:
+		return Identity{}, fmt.Errorf("%w: nonce does not match this sign-in", ErrBadCredentials)
+	case t.Subject == "" || len(t.Subject) > maxSubjectLen:
+		return Identity{}, fmt.Errorf("%w: subject missing or longer than %d bytes", ErrBadCredentials, maxSubjectLen)
+	case len(t.Audience) > 1 && c.AuthorizedParty != o.cfg.ClientID:
+		return Identity{}, fmt.Errorf("%w: token for several audiences was issued to %q, not to this client", ErrBadCredentials, truncate(c.AuthorizedParty, 200))
+	case c.AuthorizedParty != "" && c.AuthorizedParty != o.cfg.ClientID:
+		return Identity{}, fmt.Errorf("%w: token was issued to %q, not to this client", ErrBadCredentials, truncate(c.AuthorizedParty, 200))
 	}
 	id := Identity{
-		Issuer:        c.Issuer,
-		Subject:       c.Subject,
+		// The configured issuer, not the claim: go-oidc lets Google's
+		// "accounts.google.com" stand for https://accounts.google.com,
+		// and an account is found by issuer and subject.
+		Issuer:        o.cfg.Issuer,
+		Subject:       t.Subject,
 		Email:         c.Email,
 		EmailVerified: bool(c.EmailVerified),
 		Name:          c.Name,

@@ -8,12 +8,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,8 +23,9 @@ import (
 
 // This file is a small OpenID Connect provider for tests: a discovery
 // document, a key set and a token endpoint that hands out, for a code,
-// the ID token registered for it. Tokens are signed here with the
-// standard library.
+// the ID token (or the whole answer) registered for it. Tokens are signed
+// here with the standard library, independently of the go-jose code that
+// verifies them.
 
 // testKey is a signing key with its JWK id and algorithm.
 type testKey struct {
@@ -86,6 +89,9 @@ func (k testKey) sign(t testing.TB, claims any) string {
 	switch k.alg {
 	case "RS256":
 		sig, err = rsa.SignPKCS1v15(rand.Reader, k.priv.(*rsa.PrivateKey), crypto.SHA256, digest[:])
+	case "RS384":
+		d := sha512.Sum384([]byte(input))
+		sig, err = rsa.SignPKCS1v15(rand.Reader, k.priv.(*rsa.PrivateKey), crypto.SHA384, d[:])
 	case "PS256":
 		sig, err = rsa.SignPSS(rand.Reader, k.priv.(*rsa.PrivateKey), crypto.SHA256, digest[:], &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
 	case "ES256":
@@ -114,20 +120,34 @@ type provider struct {
 	mu        sync.Mutex
 	keys      []testKey         // published in the key set
 	codes     map[string]string // code → ID token to hand out
+	answers   map[string]answer // code → whole token endpoint answer
 	jwksFetch int
 	next      int
 	issuer    string // in the discovery document; srv.URL unless changed
+	// extraJWKs are published in the key set before keys.
+	extraJWKs []map[string]any
+	// padding is the length of an unused member added to the discovery
+	// document and the key set, to make them large.
+	padding int
 }
 
-func newProvider(t *testing.T, keys ...testKey) *provider {
+// answer is a token endpoint answer given as is.
+type answer struct {
+	status int
+	body   []byte
+}
+
+func newProvider(t testing.TB, keys ...testKey) *provider {
 	t.Helper()
-	p := &provider{clientID: "ospo", clientSecret: "s3cret", redirect: "https://ospo.example/auth/callback", keys: keys, codes: map[string]string{}}
+	p := &provider{clientID: "ospo", clientSecret: "s3cret", redirect: "https://ospo.example/auth/callback", keys: keys,
+		codes: map[string]string{}, answers: map[string]answer{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
-		iss := p.issuer
+		iss, padding := p.issuer, p.padding
 		p.mu.Unlock()
 		json.NewEncoder(w).Encode(map[string]any{
+			"x-padding":                             strings.Repeat("a", padding),
 			"issuer":                                iss,
 			"authorization_endpoint":                p.srv.URL + "/authorize",
 			"token_endpoint":                        p.srv.URL + "/token",
@@ -142,11 +162,11 @@ func newProvider(t *testing.T, keys ...testKey) *provider {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.jwksFetch++
-		var ks []map[string]any
+		ks := append([]map[string]any{}, p.extraJWKs...)
 		for _, k := range p.keys {
 			ks = append(ks, k.jwk())
 		}
-		json.NewEncoder(w).Encode(map[string]any{"keys": ks})
+		json.NewEncoder(w).Encode(map[string]any{"keys": ks, "x-padding": strings.Repeat("a", p.padding)})
 	})
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
 		id, secret, ok := r.BasicAuth()
@@ -158,8 +178,16 @@ func newProvider(t *testing.T, keys ...testKey) *provider {
 		}
 		p.mu.Lock()
 		tok, known := p.codes[r.PostFormValue("code")]
+		ans, raw := p.answers[r.PostFormValue("code")]
 		delete(p.codes, r.PostFormValue("code")) // codes are single use
+		delete(p.answers, r.PostFormValue("code"))
 		p.mu.Unlock()
+		if raw {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(ans.status)
+			w.Write(ans.body)
+			return
+		}
 		if !known || r.PostFormValue("grant_type") != "authorization_code" || r.PostFormValue("redirect_uri") != p.redirect {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
@@ -194,10 +222,62 @@ func (p *provider) code(idToken string) string {
 	return c
 }
 
+// rawAnswer registers a whole token endpoint answer and returns the
+// code that gets it.
+func (p *provider) rawAnswer(status int, body []byte) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.next++
+	c := "code-" + strconv.Itoa(p.next)
+	p.answers[c] = answer{status: status, body: body}
+	return c
+}
+
+// inProcess is an HTTP client that hands requests for the provider to
+// its handler without a network round trip (fast enough to fuzz), and
+// counts them by path.
+func (p *provider) inProcess() (*http.Client, *requestLog) {
+	log := &requestLog{byPath: map[string]int{}}
+	return &http.Client{Transport: handlerTransport{h: p.srv.Config.Handler, log: log}}, log
+}
+
+// requestLog counts requests by path.
+type requestLog struct {
+	mu     sync.Mutex
+	byPath map[string]int
+}
+
+func (l *requestLog) count(path string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.byPath[path]
+}
+
+// handlerTransport serves requests with an http.Handler in process.
+type handlerTransport struct {
+	h   http.Handler
+	log *requestLog
+}
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.log.mu.Lock()
+	t.log.byPath[r.URL.Path]++
+	t.log.mu.Unlock()
+	w := httptest.NewRecorder()
+	t.h.ServeHTTP(w, r.Clone(r.Context())) // the handler parses the form into its request
+	return w.Result(), nil
+}
+
 func (p *provider) setKeys(keys ...testKey) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.keys = keys
+}
+
+func (p *provider) setPadding(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.padding = n
 }
 
 func (p *provider) fetches() int {

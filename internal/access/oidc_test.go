@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -118,17 +117,17 @@ func TestOIDCRefusesBadTokens(t *testing.T) {
 		{"audience list without azp", key.sign(t, with(func(c map[string]any) { c["aud"] = []string{"ospo", "other"} })), "n1", ErrBadCredentials, "several audiences"},
 		{"audience list with azp", key.sign(t, with(func(c map[string]any) { c["aud"] = []string{"ospo", "other"}; c["azp"] = "ospo" })), "n1", nil, ""},
 		{"issued to another party", key.sign(t, with(func(c map[string]any) { c["azp"] = "other" })), "n1", ErrBadCredentials, "issued to"},
-		{"wrong issuer", key.sign(t, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), "n1", ErrBadCredentials, "issuer"},
+		{"wrong issuer", key.sign(t, with(func(c map[string]any) { c["iss"] = "https://evil.example" })), "n1", ErrBadCredentials, "different provider"},
 		{"expired", key.sign(t, with(func(c map[string]any) { c["exp"] = now.Add(-2 * time.Minute).Unix() })), "n1", ErrExpired, "expired"},
 		{"expired within leeway", key.sign(t, with(func(c map[string]any) { c["exp"] = now.Add(-30 * time.Second).Unix() })), "n1", nil, ""},
 		{"no expiry", key.sign(t, with(func(c map[string]any) { delete(c, "exp") })), "n1", ErrBadCredentials, "no expiry"},
-		{"not yet valid", key.sign(t, with(func(c map[string]any) { c["nbf"] = now.Add(10 * time.Minute).Unix() })), "n1", ErrBadCredentials, "not valid before"},
+		{"not yet valid", key.sign(t, with(func(c map[string]any) { c["nbf"] = now.Add(10 * time.Minute).Unix() })), "n1", ErrBadCredentials, "nbf"},
 		{"no subject", key.sign(t, with(func(c map[string]any) { delete(c, "sub") })), "n1", ErrBadCredentials, "subject"},
 		{"signed by another key", impostor.sign(t, p.claims("n1", now)), "n1", ErrBadCredentials, "signature"},
 		{"payload swapped", parts[0] + "." + otherPayload + "." + parts[2], "n1", ErrBadCredentials, "signature"},
-		{"alg none", b64u([]byte(`{"alg":"none"}`)) + "." + parts[1] + ".", "n1", ErrBadCredentials, "not accepted"},
-		{"HS256 keyed with the public key", hs, "n1", ErrBadCredentials, "not accepted"},
-		{"unknown key id", rsaKey(t, "k9", "RS256").sign(t, p.claims("n1", now)), "n1", ErrBadCredentials, "no key"},
+		{"alg none", b64u([]byte(`{"alg":"none"}`)) + "." + parts[1] + ".", "n1", ErrBadCredentials, "unexpected signature algorithm"},
+		{"HS256 keyed with the public key", hs, "n1", ErrBadCredentials, "unexpected signature algorithm"},
+		{"unknown key id", rsaKey(t, "k9", "RS256").sign(t, p.claims("n1", now)), "n1", ErrBadCredentials, "signature"},
 		{"not a JWT", "hello", "n1", ErrBadCredentials, "parts"},
 		{"no ID token", "", "n1", ErrBadCredentials, "no ID token"},
 	}
@@ -164,12 +163,13 @@ func TestOIDCAlgorithms(t *testing.T) {
 			t.Errorf("%s token: %v", k.alg, err)
 		}
 	}
-	// A key bound to one algorithm does not verify another: the RSA key
-	// published for PS256 must not accept an RS256 signature.
-	rs := keys[1]
-	rs.alg = "RS256"
-	if _, err := o.Exchange(ctx, p.code(rs.sign(t, p.claims("n", time.Now()))), "n"); !errors.Is(err, ErrBadCredentials) {
-		t.Errorf("RS256 token under a PS256 key: error = %v, want ErrBadCredentials", err)
+	// Only the algorithms the provider lists are accepted: a valid RS384
+	// signature by a published key is refused, since the provider lists
+	// RS256, PS256, ES256 and EdDSA.
+	rs384 := keys[0]
+	rs384.alg = "RS384"
+	if _, err := o.Exchange(ctx, p.code(rs384.sign(t, p.claims("n", time.Now()))), "n"); !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), `"RS384"`) {
+		t.Errorf("RS384 token: error = %v, want ErrBadCredentials naming RS384", err)
 	}
 }
 
@@ -181,29 +181,41 @@ func TestOIDCKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := newClock()
-	clk.t = time.Now()
-	o.now = clk.Now
-	p.setKeys(old, next)
-	tok := func() string { return p.code(next.sign(t, p.claims("n", clk.Now()))) }
-
-	// Right after a fetch, an unknown key id does not fetch again, so
-	// forged tokens cannot make ospo hammer the provider.
-	if _, err := o.Exchange(ctx, tok(), "n"); !errors.Is(err, ErrBadCredentials) {
-		t.Errorf("new key right after a fetch: error = %v, want ErrBadCredentials", err)
+	signIn := func(k testKey) error {
+		_, err := o.Exchange(ctx, p.code(k.sign(t, p.claims("n", time.Now()))), "n")
+		return err
 	}
-	if n := p.fetches(); n != 1 {
-		t.Errorf("key set fetched %d times, want 1", n)
+	// Each step: the key that signs, whether the token is accepted, and
+	// how many times the key set has been fetched after it. go-oidc
+	// fetches the set at the first sign-in and again for a token that no
+	// cached key verifies.
+	steps := []struct {
+		name    string
+		publish []testKey // the provider's key set before the step; nil keeps it
+		signer  testKey
+		ok      bool
+		fetches int
+	}{
+		{"first sign-in fetches the set", nil, old, true, 1},
+		{"a cached key needs no fetch", nil, old, true, 1},
+		{"a new key is fetched when it first signs", []testKey{old, next}, next, true, 2},
+		{"and is cached afterwards", nil, next, true, 2},
+		{"an unknown key is refused after a fetch", nil, rsaKey(t, "2026-99", "RS256"), false, 3},
+		{"a key the provider dropped is still cached", []testKey{next}, old, true, 3},
+		{"a key that no longer verifies is fetched again and refused", nil, rsaKey(t, "2026-01", "RS256"), false, 4},
+		{"the dropped key is gone from the cache", nil, old, false, 5},
 	}
-	clk.Add(refetchKeysAfter)
-	if _, err := o.Exchange(ctx, tok(), "n"); err != nil {
-		t.Errorf("new key once the set may be fetched again: %v", err)
-	}
-	if _, err := o.Exchange(ctx, tok(), "n"); err != nil {
-		t.Errorf("new key again: %v", err)
-	}
-	if n := p.fetches(); n != 2 {
-		t.Errorf("key set fetched %d times, want 2", n)
+	for _, st := range steps {
+		if st.publish != nil {
+			p.setKeys(st.publish...)
+		}
+		err := signIn(st.signer)
+		if st.ok && err != nil || !st.ok && !errors.Is(err, ErrBadCredentials) {
+			t.Errorf("%s: error = %v, want ok=%v", st.name, err, st.ok)
+		}
+		if n := p.fetches(); n != st.fetches {
+			t.Errorf("%s: key set fetched %d times, want %d", st.name, n, st.fetches)
+		}
 	}
 }
 
@@ -344,40 +356,86 @@ func TestUserForIdentity(t *testing.T) {
 	})
 }
 
-func TestJWKSParsing(t *testing.T) {
-	rs := rsaKey(t, "rs", "RS256").jwk()
-	small := rsaKey(t, "x", "RS256").jwk()
-	small["n"] = b64u([]byte{0xc5, 0x01, 0x02}) // far too short
-	enc := rsaKey(t, "enc", "RSA-OAEP").jwk()
-	enc["use"] = "enc"
-	badCurve := ecKey(t, "ec").jwk()
-	badCurve["crv"] = "P-192"
-	offCurve := ecKey(t, "ec").jwk()
-	offCurve["y"] = offCurve["x"]
+func TestOIDCKeySets(t *testing.T) {
+	good := rsaKey(t, "rs", "RS256")
+	enc := rsaKey(t, "enc", "RSA-OAEP")
+	encJWK := enc.jwk()
+	encJWK["use"] = "enc"
+	encSigner := enc
+	encSigner.alg = "RS256"
+	ctx := context.Background()
 	tests := []struct {
-		name string
-		keys []map[string]any
-		kids []string
+		name   string
+		extra  []map[string]any // published before the good key
+		signer testKey
+		ok     bool
 	}{
-		{"one RSA key", []map[string]any{rs}, []string{"rs"}},
-		{"unusable keys are skipped", []map[string]any{small, enc, badCurve, offCurve, {"kty": "oct", "k": "c2VjcmV0"}, rs}, []string{"rs"}},
-		{"no usable key", []map[string]any{small, enc}, nil},
-		{"empty", nil, nil},
+		{"keys ospo cannot use are skipped", []map[string]any{
+			{"kty": "OKP", "crv": "Ed448", "kid": "ed448", "x": b64u(make([]byte, 57))},
+			{"kty": "EC", "crv": "secp256k1", "alg": "ES256K", "kid": "k1", "x": b64u(make([]byte, 32)), "y": b64u(make([]byte, 32))},
+			encJWK,
+		}, good, true},
+		{"a key published for encryption (alg RSA-OAEP) does not verify", []map[string]any{encJWK}, encSigner, false},
 	}
 	for _, tt := range tests {
-		data, _ := json.Marshal(map[string]any{"keys": tt.keys})
-		keys, err := parseJWKS(data)
-		var kids []string
-		for _, k := range keys {
-			kids = append(kids, k.kid)
-		}
-		if diff := cmp.Diff(tt.kids, kids); diff != "" || (err == nil) != (tt.kids != nil) {
-			t.Errorf("%s: kids (-want +got):\n%s error %v", tt.name, diff, err)
+		t.Run(tt.name, func(t *testing.T) {
+			p := newProvider(t, good)
+			p.extraJWKs = tt.extra
+			o, err := NewOIDC(ctx, p.config())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = o.Exchange(ctx, p.code(tt.signer.sign(t, p.claims("n", time.Now()))), "n")
+			if tt.ok && err != nil || !tt.ok && !errors.Is(err, ErrBadCredentials) {
+				t.Errorf("error = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestOIDCHTTPClient(t *testing.T) {
+	key := edKey("k")
+	p := newProvider(t, key)
+	ctx := context.Background()
+	cfg := p.config()
+	var log *requestLog
+	cfg.HTTPClient, log = p.inProcess()
+	o, err := NewOIDC(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n"); err != nil {
+		t.Fatal(err)
+	}
+	// Every request to the provider goes through the configured client.
+	for _, path := range []string{"/.well-known/openid-configuration", "/token", "/jwks"} {
+		if n := log.count(path); n != 1 {
+			t.Errorf("%s: %d requests through the configured client, want 1", path, n)
 		}
 	}
-	for _, junk := range []string{"", "[]", `{"keys":{}}`, `{"keys":[1]}`, "null"} {
-		if _, err := parseJWKS([]byte(junk)); err == nil {
-			t.Errorf("parseJWKS(%q) succeeded", junk)
-		}
+}
+
+func TestOIDCBoundsAnswers(t *testing.T) {
+	key := edKey("k")
+	p := newProvider(t, key)
+	ctx := context.Background()
+	under, err := NewOIDC(ctx, p.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	over, err := NewOIDC(ctx, p.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.setPadding(maxProviderAnswer - 1000)
+	if _, err := under.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n"); err != nil {
+		t.Errorf("key set just under the bound: %v", err)
+	}
+	p.setPadding(maxProviderAnswer)
+	if _, err := over.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n"); !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("key set over the bound: error = %v, want ErrBadCredentials mentioning the size", err)
+	}
+	if _, err := NewOIDC(ctx, p.config()); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("discovery document over the bound: error = %v", err)
 	}
 }
