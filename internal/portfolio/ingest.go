@@ -1,11 +1,13 @@
 package portfolio
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,12 +95,20 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		if err != nil {
 			return err
 		}
-		upsert, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO components (ecosystem, name, version, purl, purl_base) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (ecosystem, name, version) DO UPDATE SET purl = excluded.purl, purl_base = excluded.purl_base RETURNING id`))
+		// A component row shared with other projects is only read, never
+		// rewritten: PostgreSQL would lock it for the rest of the
+		// transaction and make concurrent ingests wait on each other.
+		insert, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO components (ecosystem, name, version, purl, purl_base) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (ecosystem, name, version) DO NOTHING RETURNING id`))
 		if err != nil {
 			return err
 		}
-		defer upsert.Close()
+		defer insert.Close()
+		lookup, err := tx.PrepareContext(ctx, p.st.Rebind(`SELECT id FROM components WHERE ecosystem = ? AND name = ? AND version = ?`))
+		if err != nil {
+			return err
+		}
+		defer lookup.Close()
 		insComp, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO scan_components (scan_id, component_id, license, license_source, needs_review, license_reason,
 			verdict, rule, reason, scope, direct, repository, paths_json, upgrade, vulns_unchecked, newest_release, risk, risk_json)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, component_id) DO NOTHING`))
@@ -120,7 +130,11 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		for _, r := range rows {
 			c := r.c
 			var cid int64
-			if err := upsert.QueryRowContext(ctx, c.Ecosystem, c.Name, c.Version, c.PURL, purlBase(c.PURL)).Scan(&cid); err != nil {
+			err := insert.QueryRowContext(ctx, c.Ecosystem, c.Name, c.Version, c.PURL, purlBase(c.PURL)).Scan(&cid)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = lookup.QueryRowContext(ctx, c.Ecosystem, c.Name, c.Version).Scan(&cid)
+			}
+			if err != nil {
 				return fmt.Errorf("component %s %s@%s: %w", c.Ecosystem, c.Name, c.Version, err)
 			}
 			paths, _ := json.Marshal(nonNilPaths(c.Paths))
@@ -189,6 +203,11 @@ func (p *Portfolio) score(d *report.Document) []scored {
 			Unchecked: c.VulnerabilitiesUnchecked, Staleness: stale}
 		out = append(out, scored{c: c, counted: counted, stale: stale, score: p.opts.Risk.Component(in)})
 	}
+	// One order for every ingest, so that two storing shared components
+	// at once take their locks in the same order and never deadlock.
+	slices.SortFunc(out, func(a, b scored) int {
+		return cmp.Or(strings.Compare(a.c.Ecosystem, b.c.Ecosystem), strings.Compare(a.c.Name, b.c.Name), strings.Compare(a.c.Version, b.c.Version))
+	})
 	return out
 }
 
