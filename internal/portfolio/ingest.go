@@ -40,10 +40,10 @@ type Ingestion struct {
 // transaction: a failure keeps nothing and loses nothing.
 func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, error) {
 	if in.Doc == nil {
-		return Scan{}, Delta{}, errors.New("ingest: no scan document")
+		return Scan{}, Delta{}, invalidf("ingest: no scan document")
 	}
 	if in.Origin == "" || in.Actor == "" {
-		return Scan{}, Delta{}, errors.New("ingest: origin and actor are required")
+		return Scan{}, Delta{}, invalidf("ingest: origin and actor are required")
 	}
 	pr, err := p.Project(ctx, in.ProjectID)
 	if err != nil {

@@ -46,28 +46,43 @@ func (p *Portfolio) Store() *store.Store { return p.st }
 
 func (p *Portfolio) now() time.Time { return p.opts.Now().UTC() }
 
+// ErrInvalid is matched (errors.Is) by every refusal of bad input: a
+// project's fields, a scan without document, a where-used question it
+// cannot read. The message is the refusal's own.
+var ErrInvalid = errors.New("invalid")
+
+// invalidError is a refusal of bad input.
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string        { return e.msg }
+func (e *invalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalidf(format string, args ...any) error {
+	return &invalidError{msg: fmt.Sprintf(format, args...)}
+}
+
 var projectName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/@:+-]{0,199}$`)
 
 // validate checks a project's fields and fills in defaults.
 func validate(pr *Project) error {
 	pr.Name = strings.TrimSpace(pr.Name)
 	if !projectName.MatchString(pr.Name) {
-		return fmt.Errorf("project name %q: use 1–200 letters, digits and . _ / @ : + -, starting with a letter or digit", pr.Name)
+		return invalidf("project name %q: use 1–200 letters, digits and . _ / @ : + -, starting with a letter or digit", pr.Name)
 	}
 	if pr.Criticality == "" {
 		pr.Criticality = "medium"
 	}
 	if !oneOf(pr.Criticality, Criticalities) {
-		return fmt.Errorf("project %s: criticality %q is not one of %s", pr.Name, pr.Criticality, strings.Join(Criticalities, ", "))
+		return invalidf("project %s: criticality %q is not one of %s", pr.Name, pr.Criticality, strings.Join(Criticalities, ", "))
 	}
 	if pr.Kind == "" {
 		pr.Kind = "own"
 	}
 	if !oneOf(pr.Kind, Kinds) {
-		return fmt.Errorf("project %s: kind %q is not one of %s", pr.Name, pr.Kind, strings.Join(Kinds, ", "))
+		return invalidf("project %s: kind %q is not one of %s", pr.Name, pr.Kind, strings.Join(Kinds, ", "))
 	}
 	if len(pr.Owner) > 200 || len(pr.Supplier) > 200 || len(pr.Source) > 2000 || len(pr.Distribution) > 50 {
-		return fmt.Errorf("project %s: a field is too long", pr.Name)
+		return invalidf("project %s: a field is too long", pr.Name)
 	}
 	return nil
 }
@@ -287,7 +302,7 @@ func (p *Portfolio) Record(ctx context.Context, e Event) error {
 
 func (p *Portfolio) record(ctx context.Context, tx *sql.Tx, e Event) error {
 	if e.Actor == "" || e.Action == "" {
-		return errors.New("event: actor and action are required")
+		return invalidf("event: actor and action are required")
 	}
 	if e.At.IsZero() {
 		e.At = p.now()

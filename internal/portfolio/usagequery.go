@@ -1,8 +1,6 @@
 package portfolio
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -86,14 +84,14 @@ func ParseUsageQuery(text string) (ParsedUsage, error) {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
-		return q, errors.New("where used: give a package name, name@version, name@range or package URL")
+		return q, invalidf("where used: give a package name, name@version, name@range or package URL")
 	case len(text) > maxQuery:
-		return q, fmt.Errorf("where used: the question is longer than %d characters", maxQuery)
+		return q, invalidf("where used: the question is longer than %d characters", maxQuery)
 	}
 	if strings.HasPrefix(text, "pkg:") {
 		u, err := packageurl.FromString(text)
 		if err != nil {
-			return q, fmt.Errorf("where used: package URL %q: %v", text, err)
+			return q, invalidf("where used: package URL %q: %v", text, err)
 		}
 		q.Version = u.Version
 		u.Version, u.Qualifiers, u.Subpath = "", nil, ""
@@ -112,11 +110,11 @@ func ParseUsageQuery(text string) (ParsedUsage, error) {
 		return q, err
 	}
 	if text == "" {
-		return q, fmt.Errorf("where used: nothing after %q@", q.Name)
+		return q, invalidf("where used: nothing after %q@", q.Name)
 	}
 	if !strings.ContainsAny(text[:1], "<>=!") {
 		if strings.ContainsAny(text[:1], "~^*") || strings.ContainsAny(text, " ,") {
-			return q, fmt.Errorf("where used: %q: write a range with operators, such as >=1.0.0 <2.0.0", text)
+			return q, invalidf("where used: %q: write a range with operators, such as >=1.0.0 <2.0.0", text)
 		}
 		q.Version = text
 		return q, nil
@@ -144,7 +142,7 @@ func parseConstraint(s string) (Constraint, error) {
 		if strings.HasPrefix(s, op) {
 			v := strings.TrimSpace(s[len(op):])
 			if v == "" || strings.ContainsAny(v, "<>=!") {
-				return Constraint{}, fmt.Errorf("where used: constraint %q has no version after %s (write %s1.2.3)", s, op, op)
+				return Constraint{}, invalidf("where used: constraint %q has no version after %s (write %s1.2.3)", s, op, op)
 			}
 			if op == "==" {
 				op = "="
@@ -152,12 +150,12 @@ func parseConstraint(s string) (Constraint, error) {
 			return Constraint{Op: op, Version: v}, nil
 		}
 	}
-	return Constraint{}, fmt.Errorf("where used: constraint %q does not start with <, <=, >, >=, = or !=", s)
+	return Constraint{}, invalidf("where used: constraint %q does not start with <, <=, >, >=, = or !=", s)
 }
 
 func validName(n string) error {
 	if n == "" || strings.ContainsAny(n, " \t\r\n") {
-		return fmt.Errorf("where used: %q is not a package name", n)
+		return invalidf("where used: %q is not a package name", n)
 	}
 	return nil
 }

@@ -139,6 +139,40 @@ func loadChecks(ctx context.Context, st *store.Store, resultID int64) ([]result.
 	return out, store.MapError(rows.Err())
 }
 
+// Latest lists the newest stored result of every repository, one per
+// source (ospo's own checks, imported Scorecard results), by repository
+// name, at most limit repositories' worth.
+func Latest(ctx context.Context, st *store.Store, limit int) ([]result.Repo, error) {
+	rows, err := st.DB().QueryContext(ctx, st.Rebind(`SELECT `+resultColumns+` FROM repo_results r
+		WHERE r.id = (SELECT MAX(n.id) FROM repo_results n WHERE n.repo_name = r.repo_name AND n.source = r.source)
+		AND r.repo_name IN (SELECT DISTINCT repo_name FROM repo_results ORDER BY repo_name LIMIT ?)
+		ORDER BY r.repo_name, r.source`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("latest results: %w", store.MapError(err))
+	}
+	var found []stored
+	for rows.Next() {
+		s, err := scanResult(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("latest results: %w", store.MapError(err))
+		}
+		found = append(found, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("latest results: %w", store.MapError(err))
+	}
+	out := make([]result.Repo, 0, len(found))
+	for _, s := range found {
+		if s.Repo.Checks, err = loadChecks(ctx, st, s.ID); err != nil {
+			return nil, fmt.Errorf("latest results: %w", err)
+		}
+		out = append(out, s.Repo)
+	}
+	return out, nil
+}
+
 // History lists every stored result of the repository named repo, of
 // every source, oldest first (by date, then by the order stored).
 func History(ctx context.Context, st *store.Store, repo string) ([]result.Repo, error) {
