@@ -72,7 +72,7 @@ your policy allows it. It works offline, from the files on disk.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newScanCmd(e), newCheckCmd(e), newLicensesCmd(e), newNoticeCmd(e), newSBOMCmd(e), newWhyCmd(e), newVulnsCmd(e), newVulnDBCmd(e), newRepoCmd(e), newMonitorCmd(e), newVersionCmd(e))
+	root.AddCommand(newScanCmd(e), newCheckCmd(e), newLicensesCmd(e), newNoticeCmd(e), newSBOMCmd(e), newWhyCmd(e), newVulnsCmd(e), newVulnDBCmd(e), newRepoCmd(e), newMonitorCmd(e), newServeCmd(e), newWorkerCmd(e), newProjectsCmd(e), newDBCmd(e), newVersionCmd(e))
 	return root
 }
 

@@ -30,6 +30,7 @@ func newScanCmd(e *env) *cobra.Command {
 		baseFile   string
 		dbf        dbFlag
 		noVulns    bool
+		up         uploadOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "scan [DIR|FILE...]",
@@ -122,6 +123,11 @@ legacy or proprietary software (--kind) with its supplier.`,
 			}); err != nil {
 				return err
 			}
+			if up.url != "" {
+				if err := up.send(cmd.Context(), e, res, cfg.Roots, cfg.Kind); err != nil {
+					return err
+				}
+			}
 			if v := res.Violations(strict); len(v) > 0 {
 				what := "denied"
 				if strict {
@@ -134,6 +140,7 @@ legacy or proprietary software (--kind) with its supplier.`,
 		},
 	}
 	fl := cmd.Flags()
+	up.register(fl)
 	fl.StringVarP(&format, "format", "f", "table", "output format: "+formatNames())
 	fl.StringVarP(&output, "output", "o", "", "write the report to this file instead of standard output")
 	fl.StringVar(&start, "start", "", "directory to scan (as license-checker's --start)")

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// copyTree copies a test fixture directory (regular files only).
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		switch {
+		case info.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case info.Mode().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, 0o644)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestProjectsImportAndScan registers a directory of clones and a list
+// file, runs the queued scans here, and lists what was stored.
+func TestProjectsImportAndScan(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is needed")
+	}
+	dir := t.TempDir()
+	clones := filepath.Join(dir, "clones")
+	copyTree(t, filepath.Join("testdata", "app"), filepath.Join(clones, "web"))
+	copyTree(t, filepath.Join("testdata", "vulnerable"), filepath.Join(clones, "api"))
+	gitRepo(t, filepath.Join(clones, "web"), nil)
+	gitRepo(t, filepath.Join(clones, "api"), nil)
+	other := filepath.Join(dir, "elsewhere", "tools.git")
+	copyTree(t, filepath.Join("testdata", "vulnerable"), other)
+	list := filepath.Join(dir, "repos.txt")
+	os.WriteFile(list, []byte("# more repositories\n"+other+"\n\n"), 0o644)
+	db := filepath.Join(dir, "ospo.db")
+
+	if code, out, errb := run(t, "projects", "import", "--db", db, "--owner", "team-a", clones); code != 0 || !strings.Contains(out, "registered 2 new of 2") {
+		t.Fatalf("import dir: %d %s %s", code, out, errb)
+	}
+	if code, out, errb := run(t, "projects", "import", "--db", db, "--list", list); code != 0 || !strings.Contains(out, "registered 1 new of 1") {
+		t.Fatalf("import list: %d %s %s", code, out, errb)
+	}
+	if code, out, _ := run(t, "projects", "import", "--db", db, clones); code != 0 || !strings.Contains(out, "registered 0 new of 2") {
+		t.Errorf("import again: %d %s", code, out)
+	}
+	if code, _, errb := run(t, "projects", "add", "--db", db, "bad name!", "--source", clones); code != ExitError || !strings.Contains(errb, "project name") {
+		t.Errorf("bad name: %d %s", code, errb)
+	}
+	code, out, errb := run(t, "projects", "scan", "--db", db, "--all", "--wait")
+	if code != 0 || !strings.Contains(out, "queued 3 scans") || !strings.Contains(out, "ran 3 scans, 0 failed") {
+		t.Fatalf("scan --all --wait: %d\n%s\n%s", code, out, errb)
+	}
+	code, out, _ = run(t, "projects", "list", "--db", db, "-f", "json")
+	var ps []struct {
+		Name   string `json:"name"`
+		Owner  string `json:"owner"`
+		Latest *struct {
+			Components int     `json:"components"`
+			Health     float64 `json:"health"`
+		} `json:"latest"`
+	}
+	if err := json.Unmarshal([]byte(out), &ps); err != nil || code != 0 {
+		t.Fatalf("list: %d %v\n%s", code, err, out)
+	}
+	got := map[string]int{}
+	for _, p := range ps {
+		if p.Latest == nil {
+			t.Errorf("%s was not scanned", p.Name)
+			continue
+		}
+		got[p.Name] = p.Latest.Components
+	}
+	if got["web"] != 12 || got["api"] != 1 || got["tools"] != 1 {
+		t.Errorf("components per project: %v", got)
+	}
+	if code, out, _ := run(t, "projects", "list", "--db", db); code != 0 || !strings.Contains(out, "team-a") {
+		t.Errorf("table: %s", out)
+	}
+}
