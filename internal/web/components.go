@@ -28,7 +28,7 @@ func (s *Server) components(r *http.Request) (componentsView, error) {
 	if v.Query, err = text(q, "q"); err != nil {
 		return v, err
 	}
-	if v.Filter, err = componentFilter(q); err != nil {
+	if v.Filter, err = componentFilter(q, s.now()); err != nil {
 		return v, err
 	}
 	if v.Query != "" {

@@ -215,7 +215,7 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	cf, err := componentFilter(q)
+	cf, err := componentFilter(q, s.now())
 	if err != nil {
 		return err
 	}
@@ -404,7 +404,7 @@ func (s *Server) apiProjectComponents(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f, err := componentFilter(r.URL.Query())
+	f, err := componentFilter(r.URL.Query(), s.now())
 	if err != nil {
 		return err
 	}

@@ -166,8 +166,10 @@ func projectFilter(q url.Values) (portfolio.ProjectFilter, error) {
 	return f, err
 }
 
-// componentFilter reads the component list's filters.
-func componentFilter(q url.Values) (portfolio.ComponentFilter, error) {
+// componentFilter reads the component list's filters. inactive is a
+// point in time as parseSince reads it ("730d": no release in two
+// years); now is the clock it counts back from.
+func componentFilter(q url.Values, now time.Time) (portfolio.ComponentFilter, error) {
 	var f portfolio.ComponentFilter
 	var err error
 	if f.Ecosystem, err = text(q, "ecosystem"); err != nil {
@@ -183,6 +185,14 @@ func componentFilter(q url.Values) (portfolio.ComponentFilter, error) {
 		return f, err
 	}
 	if f.Vulnerable, err = flag(q, "vulnerable"); err != nil {
+		return f, err
+	}
+	if v := strings.TrimSpace(q.Get("inactive")); v != "" {
+		if f.InactiveSince, err = parseSince(v, now, 0); err != nil {
+			return f, badRequest("inactive: %v", strings.TrimPrefix(err.Error(), "since "))
+		}
+	}
+	if f.ReleaseUnknown, err = flag(q, "releaseunknown"); err != nil {
 		return f, err
 	}
 	if f.Sort, err = oneOf(q, "sort", "name", "risk"); err != nil {

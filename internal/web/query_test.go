@@ -90,13 +90,19 @@ func TestFilters(t *testing.T) {
 		t.Errorf("findingFilter = %+v, %v; want %+v", ff, err, want)
 	}
 	q, _ = url.ParseQuery("verdict=deny&vulnerable=1&nolicense=false&ecosystem=npm&name=lod")
-	cf, err := componentFilter(q)
+	cf, err := componentFilter(q, time.Now())
 	if want := (portfolio.ComponentFilter{Verdict: "deny", Vulnerable: true, Ecosystem: "npm", Query: "lod", Limit: 50}); err != nil || cf != want {
 		t.Errorf("componentFilter = %+v, %v; want %+v", cf, err, want)
 	}
-	for _, bad := range []string{"vulnerable=maybe", "verdict=perhaps"} {
+	now := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	q, _ = url.ParseQuery("inactive=730d&releaseunknown=1")
+	cf, err = componentFilter(q, now)
+	if want := (portfolio.ComponentFilter{InactiveSince: now.AddDate(0, 0, -730), ReleaseUnknown: true, Limit: 50}); err != nil || cf != want {
+		t.Errorf("componentFilter(inactive) = %+v, %v; want %+v", cf, err, want)
+	}
+	for _, bad := range []string{"vulnerable=maybe", "verdict=perhaps", "inactive=soon", "releaseunknown=perhaps"} {
 		q, _ := url.ParseQuery(bad)
-		if _, err := componentFilter(q); err == nil {
+		if _, err := componentFilter(q, now); err == nil {
 			t.Errorf("componentFilter(%q) accepted", bad)
 		}
 	}
@@ -142,7 +148,7 @@ func FuzzQuery(f *testing.F) {
 		if err == nil && (pf.Limit < 1 || pf.Limit > portfolio.MaxLimit || pf.Offset < 0 || len(pf.Query) > maxParam) {
 			t.Fatalf("projectFilter(%q) = %+v out of bounds", raw, pf)
 		}
-		cf, err := componentFilter(q)
+		cf, err := componentFilter(q, time.Now())
 		check("componentFilter", err)
 		if err == nil && (cf.Limit < 1 || cf.Offset < 0) {
 			t.Fatalf("componentFilter(%q) = %+v out of bounds", raw, cf)

@@ -211,6 +211,8 @@ func componentParams() []param {
 		{"verdict", "string", "allow, review or deny", []string{"allow", "review", "deny"}},
 		{"nolicense", "boolean", "only components without a known license", nil},
 		{"vulnerable", "boolean", "only components with findings that count", nil},
+		{"inactive", "string", "only components whose newest known release is older than this: an age (730d) or a date (YYYY-MM-DD)", nil},
+		{"releaseunknown", "boolean", "only components whose newest release date is unknown", nil},
 		{"sort", "string", "name (default) or risk", []string{"name", "risk"}},
 		pLimit, pOffset,
 	}
