@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"ospo/internal/license/knowledge"
+	"ospo/internal/yamlpos"
 )
 
 // FileName is the name of the policy file Find looks for.
@@ -113,8 +114,7 @@ func Parse(data []byte, path string) (*Policy, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, yamlError(path, err)
 	}
-	lines := map[string]int{}
-	indexLines(&root, "", lines)
+	lines := yamlpos.Lines(&root)
 	p.Path = path
 	for i := range p.Exceptions {
 		p.Exceptions[i].Line = lines[fmt.Sprintf("exceptions[%d]", i)]
@@ -151,34 +151,6 @@ func yamlError(path string, err error) error {
 		errs = append(errs, fe)
 	}
 	return errors.Join(errs...)
-}
-
-// indexLines records the line of every key and list item under a dotted
-// path (licenses.allow[2], exceptions[0].expires), so that checks made
-// after decoding can still say where a value is.
-func indexLines(n *yaml.Node, path string, lines map[string]int) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		for _, c := range n.Content {
-			indexLines(c, path, lines)
-		}
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			p := k.Value
-			if path != "" {
-				p = path + "." + k.Value
-			}
-			lines[p] = k.Line
-			indexLines(v, p, lines)
-		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			p := fmt.Sprintf("%s[%d]", path, i)
-			lines[p] = c.Line
-			indexLines(c, p, lines)
-		}
-	}
 }
 
 // validate checks what the YAML types cannot.

@@ -16,6 +16,7 @@ import (
 
 	"ospo/internal/policy"
 	"ospo/internal/vuln"
+	"ospo/internal/yamlpos"
 )
 
 // MaxConfigSize bounds a configuration file; a real one is a few hundred
@@ -113,8 +114,7 @@ func ParseConfig(data []byte, name string) (Config, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return Config{}, yamlError(name, err)
 	}
-	lines := map[string]int{}
-	indexLines(&root, "", lines)
+	lines := yamlpos.Lines(&root)
 
 	var errs []error
 	bad := func(key, format string, args ...any) {
@@ -239,28 +239,4 @@ func yamlError(name string, err error) error {
 		errs = append(errs, ce)
 	}
 	return errors.Join(errs...)
-}
-
-// indexLines records the line of every mapping key under its dotted
-// path (severity.critical), so that checks made after decoding can say
-// where a value is.
-func indexLines(n *yaml.Node, path string, lines map[string]int) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		for _, c := range n.Content {
-			indexLines(c, path, lines)
-		}
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			p := k.Value
-			if path != "" {
-				p = path + "." + k.Value
-			}
-			if _, seen := lines[p]; !seen {
-				lines[p] = k.Line
-			}
-			indexLines(v, p, lines)
-		}
-	}
 }
