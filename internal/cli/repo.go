@@ -60,22 +60,11 @@ func (f *repoFlags) checker(ctx context.Context) (monitor.Checker, func(), error
 }
 
 func checkRepo(ctx context.Context, dir string, src vuln.Source, orgs map[string]string, checks []string, withPractices bool, id *license.Identifier) (*result.Repo, error) {
-	r, err := repocheck.Check(ctx, dir, repocheck.Options{Vulns: src, ContributorOrgs: orgs, Checks: checks, Identifier: id})
-	if err != nil {
-		return nil, err
-	}
+	opts := repocheck.Options{Vulns: src, ContributorOrgs: orgs, Checks: checks, Identifier: id}
 	if withPractices {
-		p, err := practices.Check(ctx, dir, practices.Options{Scorecard: r, Identifier: id})
-		if err != nil {
-			return nil, err
-		}
-		r.Rating = p.Rating
-		for _, c := range p.Checks {
-			c.Name = "practices/" + c.Name
-			r.Checks = append(r.Checks, c)
-		}
+		return practices.CheckWithScorecard(ctx, dir, opts)
 	}
-	return r, nil
+	return repocheck.Check(ctx, dir, opts)
 }
 
 func newRepoCmd(e *env) *cobra.Command {

@@ -26,6 +26,7 @@ import (
 	"ospo/internal/portfolio"
 	"ospo/internal/repocheck"
 	"ospo/internal/repocheck/monitor"
+	"ospo/internal/repocheck/practices"
 	"ospo/internal/repocheck/result"
 	"ospo/internal/report"
 	"ospo/internal/scan"
@@ -215,7 +216,7 @@ func checkHealth(ctx context.Context, st *store.Store, dir string, id *license.I
 		return nil
 	}
 	check := func(ctx context.Context, d string) (*result.Repo, error) {
-		return repocheck.Check(ctx, d, repocheck.Options{Vulns: vulns, Identifier: id})
+		return practices.CheckWithScorecard(ctx, d, repocheck.Options{Vulns: vulns, Identifier: id})
 	}
 	rep, err := monitor.Run(ctx, st, scope, check, monitor.RunOptions{Trigger: "demo"})
 	if err != nil {

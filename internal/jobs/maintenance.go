@@ -47,20 +47,7 @@ func (w *monitorWorker) Work(ctx context.Context, job *river.Job[MonitorArgs]) e
 		return fmt.Errorf("monitor: %w", err)
 	}
 	check := func(ctx context.Context, dir string) (*result.Repo, error) {
-		r, err := repocheck.Check(ctx, dir, repocheck.Options{Vulns: q.cfg.Vulns, Identifier: q.id})
-		if err != nil {
-			return nil, err
-		}
-		p, err := practices.Check(ctx, dir, practices.Options{Scorecard: r, Identifier: q.id})
-		if err != nil {
-			return nil, err
-		}
-		r.Rating = p.Rating
-		for _, c := range p.Checks {
-			c.Name = "practices/" + c.Name
-			r.Checks = append(r.Checks, c)
-		}
-		return r, nil
+		return practices.CheckWithScorecard(ctx, dir, repocheck.Options{Vulns: q.cfg.Vulns, Identifier: q.id})
 	}
 	rep, err := monitor.Run(ctx, q.st, scope, check, monitor.RunOptions{Trigger: "job", Logger: q.log})
 	if err != nil {
