@@ -2,102 +2,24 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 
+	"ospo/internal/browsertest"
 	"ospo/internal/license/knowledge"
 )
-
-// findChromium returns Debian's chromium. In CI a missing browser is a
-// failure, so that the test cannot pass by not running; elsewhere it is a
-// skip that says what to install.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "/usr/bin/chromium"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; CI must install it (apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); skipping the real-browser test")
-	return ""
-}
-
-// pageLog collects what a page reports while it loads.
-type pageLog struct {
-	mu       sync.Mutex
-	errors   []string
-	requests []string
-}
-
-func (l *pageLog) add(list *[]string, s string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	*list = append(*list, s)
-}
-
-// listen runs in chromedp's event loop, so it only records.
-func (l *pageLog) listen(ev any) {
-	switch ev := ev.(type) {
-	case *runtime.EventExceptionThrown:
-		d := ev.ExceptionDetails
-		text := d.Text
-		if d.Exception != nil {
-			text += " " + d.Exception.Description
-		}
-		l.add(&l.errors, fmt.Sprintf("exception at %s:%d: %s", d.URL, d.LineNumber, text))
-	case *runtime.EventConsoleAPICalled:
-		if ev.Type == "error" || ev.Type == "assert" {
-			var args []string
-			for _, a := range ev.Args {
-				args = append(args, strings.TrimSpace(string(a.Value)+" "+a.Description))
-			}
-			l.add(&l.errors, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
-		}
-	case *cdplog.EventEntryAdded:
-		// Refused resources, security policy violations and the like.
-		if e := ev.Entry; e.Level == "error" {
-			l.add(&l.errors, fmt.Sprintf("browser log (%s): %s %s", e.Source, e.Text, e.URL))
-		}
-	case *network.EventRequestWillBeSent:
-		l.add(&l.requests, ev.Request.URL)
-	}
-}
 
 // TestHTMLInBrowser opens both HTML reports in a real chromium and checks
 // that they load cleanly, offline, and show what they should.
 func TestHTMLInBrowser(t *testing.T) {
-	chromium := findChromium(t)
 	dir := t.TempDir()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-	)
-	t.Cleanup(cancelAlloc) // runs before TempDir's removal: the browser is gone first
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
+	browserCtx := browsertest.Start(t)
 	// A safety net, not a timing assertion: a page that never loads fails
 	// here instead of hanging the suite.
 	browserCtx, cancelTimeout := context.WithTimeout(browserCtx, 60*time.Second)
@@ -124,8 +46,8 @@ func TestHTMLInBrowser(t *testing.T) {
 			pageURL := "file://" + filepath.ToSlash(file)
 			ctx, cancel := chromedp.NewContext(browserCtx)
 			defer cancel()
-			var log pageLog
-			if err := chromedp.Listen(ctx, log.listen); err != nil {
+			var log browsertest.Log
+			if err := chromedp.Listen(ctx, log.Listen); err != nil {
 				t.Fatal(err)
 			}
 			if err := chromedp.Do(ctx, chromedp.Navigate(pageURL)); err != nil {
@@ -169,12 +91,10 @@ func TestHTMLInBrowser(t *testing.T) {
 			if scripts != 0 || externSS != 0 {
 				t.Errorf("page has %d scripts and %d linked style sheets, want none", scripts, externSS)
 			}
-			log.mu.Lock()
-			defer log.mu.Unlock()
-			if len(log.errors) > 0 {
-				t.Errorf("the page reported errors:\n%s", strings.Join(log.errors, "\n"))
+			if errs := log.TakeErrors(); len(errs) > 0 {
+				t.Errorf("the page reported errors:\n%s", strings.Join(errs, "\n"))
 			}
-			for _, u := range log.requests {
+			for _, u := range log.Requests() {
 				if u != pageURL {
 					t.Errorf("the page requested %s; it must need nothing but itself", u)
 				}

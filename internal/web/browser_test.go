@@ -6,89 +6,23 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"ospo/internal/browsertest"
 )
-
-// findChromium returns Debian's chromium. In CI a missing browser is a
-// failure, so the test cannot pass by not running; elsewhere it is a
-// skip that says what to install.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "/usr/bin/chromium"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed; CI must install it (apt-get install -y chromium)")
-	}
-	t.Skip("chromium is not installed (apt-get install -y chromium); skipping the real-browser test")
-	return ""
-}
-
-// consoleErrors collects what pages report as errors: exceptions,
-// console errors, and the browser's own log (refused resources and
-// Content-Security-Policy violations).
-type consoleErrors struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (c *consoleErrors) listen(ev any) {
-	var s string
-	switch ev := ev.(type) {
-	case *runtime.EventExceptionThrown:
-		s = "exception: " + ev.ExceptionDetails.Text
-		if e := ev.ExceptionDetails.Exception; e != nil {
-			s += " " + e.Description
-		}
-	case *runtime.EventConsoleAPICalled:
-		if ev.Type != "error" && ev.Type != "assert" {
-			return
-		}
-		var args []string
-		for _, a := range ev.Args {
-			args = append(args, strings.TrimSpace(string(a.Value)+" "+a.Description))
-		}
-		s = "console." + string(ev.Type) + ": " + strings.Join(args, " ")
-	case *cdplog.EventEntryAdded:
-		if ev.Entry.Level != "error" {
-			return
-		}
-		s = fmt.Sprintf("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL)
-	default:
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.list = append(c.list, s)
-}
-
-// take returns and forgets the errors so far.
-func (c *consoleErrors) take() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l := c.list
-	c.list = nil
-	return l
-}
 
 // TestInBrowser signs in with a real chromium, opens every page, types a
 // where-used question and waits for htmx to show the answer, and
 // downloads a CSV export; no page may report an error, a refused
 // resource or a security policy violation.
 func TestInBrowser(t *testing.T) {
-	chromium := findChromium(t)
+	browsertest.Chromium(t) // skips (or fails in CI) before the fixture is built
 	f := sqliteFixture(t)
 	ts := httptest.NewServer(f.h)
 	t.Cleanup(ts.Close)
@@ -97,23 +31,9 @@ func TestInBrowser(t *testing.T) {
 	if err := os.Mkdir(downloads, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancel)
-	var errs consoleErrors
-	if err := chromedp.Listen(ctx, errs.listen); err != nil {
+	ctx := browsertest.Start(t)
+	var errs browsertest.Log
+	if err := chromedp.Listen(ctx, errs.Listen); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	// A safety net, not a timing assertion: a page that never loads fails
@@ -140,7 +60,7 @@ func TestInBrowser(t *testing.T) {
 	}
 	checkErrors := func(where string) {
 		t.Helper()
-		if l := errs.take(); len(l) > 0 {
+		if l := errs.TakeErrors(); len(l) > 0 {
 			t.Errorf("%s reported errors:\n%s", where, strings.Join(l, "\n"))
 		}
 	}
@@ -197,7 +117,7 @@ func TestInBrowser(t *testing.T) {
 	if p := text("p.problem"); !strings.Contains(p, "needs the admin role") {
 		t.Errorf("reviewer on /admin/users: %q", p)
 	}
-	errs.take() // the 403 itself is logged as a failed load
+	errs.TakeErrors() // the 403 itself is logged as a failed load
 
 	// The live search: typing shows the answer without loading a page.
 	must("components", chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/components"), chromedp.WaitVisible(chromedp.CSS("#q"))))
