@@ -37,19 +37,19 @@ func (p *Portfolio) Dashboard(ctx context.Context) (Dashboard, error) {
 			d.Verdicts[k] = v
 		}
 	}
-	rows, err := db.QueryContext(ctx, `SELECT sc.license, COUNT(*) FROM scan_components sc
-		JOIN projects p ON p.latest_scan_id = sc.scan_id GROUP BY sc.license`)
+	rows, err := db.QueryContext(ctx, `SELECT l.category, SUM(l.components) FROM scan_licenses l
+		JOIN projects p ON p.latest_scan_id = l.scan_id GROUP BY l.category`)
 	if err != nil {
 		return d, fmt.Errorf("dashboard: %w", store.MapError(err))
 	}
 	for rows.Next() {
-		var l string
+		var cat string
 		var n int
-		if err := rows.Scan(&l, &n); err != nil {
+		if err := rows.Scan(&cat, &n); err != nil {
 			rows.Close()
 			return d, fmt.Errorf("dashboard: %w", store.MapError(err))
 		}
-		d.Licenses[string(LicenseCategory(l))] += n
+		d.Licenses[cat] += n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

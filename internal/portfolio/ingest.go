@@ -110,8 +110,8 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		}
 		defer lookup.Close()
 		insComp, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO scan_components (scan_id, component_id, license, license_source, needs_review, license_reason,
-			verdict, rule, reason, scope, direct, repository, paths_json, upgrade, vulns_unchecked, newest_release, risk, risk_json)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, component_id) DO NOTHING`))
+			verdict, rule, reason, scope, direct, repository, paths_json, upgrade, vulns_unchecked, newest_release, vulns, risk, risk_json)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, component_id) DO NOTHING`))
 		if err != nil {
 			return err
 		}
@@ -141,7 +141,7 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 			parts, _ := json.Marshal(r.score)
 			if _, err := insComp.ExecContext(ctx, sc.ID, cid, c.License, c.LicenseSource, boolInt(c.NeedsReview), c.LicenseReason,
 				string(c.Verdict), c.Rule, c.Reason, string(c.Scope), boolInt(c.Direct), c.Repository, string(paths), c.Upgrade,
-				c.VulnerabilitiesUnchecked, nullTime(r.stale.NewestAt), r.score.Total, string(parts)); err != nil {
+				c.VulnerabilitiesUnchecked, nullTime(r.stale.NewestAt), len(r.counted), r.score.Total, string(parts)); err != nil {
 				return fmt.Errorf("component %s %s@%s: %w", c.Ecosystem, c.Name, c.Version, err)
 			}
 			for _, v := range c.Vulnerabilities {
@@ -154,6 +154,15 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 						return err
 					}
 				}
+			}
+		}
+		categories := map[string]int{}
+		for _, r := range rows {
+			categories[string(LicenseCategory(r.c.License))]++
+		}
+		for cat, n := range categories {
+			if _, err := tx.ExecContext(ctx, p.st.Rebind(`INSERT INTO scan_licenses (scan_id, category, components) VALUES (?, ?, ?)`), sc.ID, cat, n); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, p.st.Rebind(`UPDATE projects SET latest_scan_id = ? WHERE id = ?`), sc.ID, pr.ID); err != nil {

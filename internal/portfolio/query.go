@@ -15,10 +15,9 @@ import (
 )
 
 // usageCols reads a Usage from scan_components sc, components c and
-// projects p; the finding count comes from a correlated subquery.
+// projects p.
 const usageCols = `p.id, p.name, c.ecosystem, c.name, c.version, c.purl, sc.license, sc.needs_review, sc.verdict, sc.reason,
-	sc.scope, sc.direct, sc.paths_json, sc.upgrade, sc.newest_release, sc.risk, sc.risk_json,
-	(SELECT COUNT(*) FROM findings f WHERE f.scan_id = sc.scan_id AND f.component_id = sc.component_id AND f.ignored = '')`
+	sc.scope, sc.direct, sc.paths_json, sc.upgrade, sc.newest_release, sc.risk, sc.risk_json, sc.vulns`
 
 func scanUsages(rows *sql.Rows) ([]Usage, error) {
 	var out []Usage
@@ -155,11 +154,24 @@ func (p *Portfolio) WhereUsed(ctx context.Context, q UsageQuery) (Page[Usage], e
 	if page.Total == 0 || offset >= page.Total {
 		return page, nil
 	}
-	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT sc.scan_id, sc.component_id FROM scan_components sc
+	page.Items, err = p.pageOf(ctx, ` FROM scan_components sc
 		JOIN projects p ON p.latest_scan_id = sc.scan_id JOIN components c ON c.id = sc.component_id
-		WHERE `+in+` ORDER BY p.name, c.ecosystem, c.version LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+		WHERE `+in+` ORDER BY p.name, c.ecosystem, c.version`, append(args, limit, offset))
 	if err != nil {
-		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+		return page, fmt.Errorf("where used %q: %w", q.Text, err)
+	}
+	return page, nil
+}
+
+// pageOf reads one page of usages in two steps, so that its cost
+// follows the page: the keys of the rows (scan and component) that
+// fromOrder (FROM … WHERE … ORDER BY …, with LIMIT and OFFSET taken from
+// the last two args) selects, which the indexes answer without reading
+// the rows, then those rows alone, in one query, in the keys' order.
+func (p *Portfolio) pageOf(ctx context.Context, fromOrder string, args []any) ([]Usage, error) {
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT sc.scan_id, sc.component_id`+fromOrder+` LIMIT ? OFFSET ?`), args...)
+	if err != nil {
+		return nil, store.MapError(err)
 	}
 	type key struct{ scan, comp int64 }
 	var keys []key
@@ -167,16 +179,18 @@ func (p *Portfolio) WhereUsed(ctx context.Context, q UsageQuery) (Page[Usage], e
 		var k key
 		if err := rows.Scan(&k.scan, &k.comp); err != nil {
 			rows.Close()
-			return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+			return nil, store.MapError(err)
 		}
 		keys = append(keys, k)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+		return nil, store.MapError(err)
 	}
-	// The page's rows in one query: the pairs' scans and components,
-	// keeping only the pairs asked for, in the keys' order.
+	out := []Usage{}
+	if len(keys) == 0 {
+		return out, nil
+	}
 	pairArgs := make([]any, 0, 2*len(keys))
 	for _, k := range keys {
 		pairArgs = append(pairArgs, k.scan, k.comp)
@@ -186,21 +200,21 @@ func (p *Portfolio) WhereUsed(ctx context.Context, q UsageQuery) (Page[Usage], e
 		JOIN components c ON c.id = sc.component_id JOIN projects p ON p.latest_scan_id = sc.scan_id
 		WHERE (sc.scan_id, sc.component_id) IN (VALUES `+pairs+`)`), pairArgs...)
 	if err != nil {
-		return page, fmt.Errorf("where used %q: %w", q.Text, store.MapError(err))
+		return nil, store.MapError(err)
 	}
 	byKey := make(map[key]Usage, len(keys))
 	err = readUsages(rows, func(u Usage, extra ...any) {
 		byKey[key{*extra[0].(*int64), *extra[1].(*int64)}] = u
 	}, new(int64), new(int64))
 	if err != nil {
-		return page, fmt.Errorf("where used %q: %w", q.Text, err)
+		return nil, err
 	}
 	for _, k := range keys {
 		if u, ok := byKey[k]; ok {
-			page.Items = append(page.Items, u)
+			out = append(out, u)
 		}
 	}
-	return page, nil
+	return out, nil
 }
 
 // matchComponents lists the ids of the package versions a question
@@ -283,31 +297,47 @@ func (p *Portfolio) Components(ctx context.Context, f ComponentFilter) (Page[Usa
 		where = append(where, `sc.newest_release IS NULL`)
 	}
 	if f.Vulnerable {
-		where = append(where, `EXISTS (SELECT 1 FROM findings x WHERE x.scan_id = sc.scan_id AND x.component_id = sc.component_id AND x.ignored = '')`)
+		where = append(where, `sc.vulns > 0`)
 	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	from := ` FROM scan_components sc JOIN projects p ON p.latest_scan_id = sc.scan_id JOIN components c ON c.id = sc.component_id`
-	if err := p.st.DB().QueryRowContext(ctx, p.st.Rebind(`SELECT COUNT(*)`+from+cond), args...).Scan(&page.Total); err != nil {
+	count := `SELECT COUNT(*)` + from + cond
+	if len(where) == 0 || (len(where) == 1 && f.ProjectID != 0) {
+		// Unfiltered, the count is the newest scans' own.
+		count = `SELECT COALESCE(SUM(s.components), 0) FROM projects p JOIN scans s ON s.id = p.latest_scan_id` + cond
+	}
+	if err := p.st.DB().QueryRowContext(ctx, p.st.Rebind(count), args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("components: %w", store.MapError(err))
 	}
 	order := ` ORDER BY c.name, c.version, p.name`
 	if f.Sort == "risk" {
 		order = ` ORDER BY sc.risk DESC, c.name, c.version, p.name`
 	}
+	// Without a filter on the scans' rows, the page is read in the order
+	// asked for and the reading stops after it: components by name
+	// (their name index), or rows by risk (the risk index). CROSS JOIN
+	// keeps SQLite to that order (PostgreSQL plans it as an inner join);
+	// otherwise SQLite would start from the projects and sort every row
+	// of every newest scan for one page.
+	// The risk order's ties go by the index's own columns, so that the
+	// index gives the whole order and no row has to be sorted.
+	selective := f.ProjectID != 0 || f.Verdict != "" || f.NoLicense || !f.InactiveSince.IsZero() || f.ReleaseUnknown || f.Vulnerable
+	if !selective {
+		joins := `p.latest_scan_id = sc.scan_id AND c.id = sc.component_id`
+		from = ` FROM components c CROSS JOIN scan_components sc CROSS JOIN projects p`
+		if f.Sort == "risk" {
+			from = ` FROM scan_components sc CROSS JOIN projects p CROSS JOIN components c`
+			order = ` ORDER BY sc.risk DESC, sc.scan_id DESC, sc.component_id DESC`
+		}
+		cond = " WHERE " + strings.Join(append(where, joins), " AND ")
+	}
 	limit, offset := bounds(f.Limit, f.Offset)
-	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+usageCols+from+cond+order+` LIMIT ? OFFSET ?`), append(args, limit, offset)...)
-	if err != nil {
-		return page, fmt.Errorf("components: %w", store.MapError(err))
-	}
-	page.Items, err = scanUsages(rows)
-	if err != nil {
+	var err error
+	if page.Items, err = p.pageOf(ctx, from+cond+order, append(args, limit, offset)); err != nil {
 		return page, fmt.Errorf("components: %w", err)
-	}
-	if page.Items == nil {
-		page.Items = []Usage{}
 	}
 	return page, nil
 }

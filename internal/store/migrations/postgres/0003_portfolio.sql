@@ -60,13 +60,14 @@ CREATE TABLE components (
     purl_base TEXT NOT NULL DEFAULT '',
     UNIQUE (ecosystem, name, version)
 );
-CREATE INDEX components_name ON components (name);
+CREATE INDEX components_name ON components (name, version);
 CREATE INDEX components_purl ON components (purl_base, purl);
 
 -- A component as one scan found it: license and decision with reasons,
 -- dependency paths (JSON array of arrays), risk with its parts (JSON).
 -- newest_release is when the newest release known was published (NULL
--- when unknown): long ago means no maintainer activity since.
+-- when unknown): long ago means no maintainer activity since. vulns
+-- counts the findings the policy does not ignore.
 CREATE TABLE scan_components (
     scan_id         BIGINT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
     component_id    BIGINT NOT NULL REFERENCES components (id),
@@ -84,11 +85,27 @@ CREATE TABLE scan_components (
     upgrade         TEXT NOT NULL DEFAULT '',
     vulns_unchecked TEXT NOT NULL DEFAULT '',
     newest_release  TIMESTAMPTZ,
+    vulns           INTEGER NOT NULL DEFAULT 0,
     risk            DOUBLE PRECISION NOT NULL DEFAULT 0,
     risk_json       TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (scan_id, component_id)
 );
 CREATE INDEX scan_components_component ON scan_components (component_id, scan_id);
+-- The filters of the component lists (denied, no license, vulnerable,
+-- inactive) read these instead of every row.
+CREATE INDEX scan_components_verdict ON scan_components (verdict, scan_id);
+CREATE INDEX scan_components_license ON scan_components (license, scan_id);
+CREATE INDEX scan_components_vulnerable ON scan_components (scan_id) WHERE vulns > 0;
+CREATE INDEX scan_components_release ON scan_components (newest_release, scan_id);
+CREATE INDEX scan_components_risk ON scan_components (risk, scan_id, component_id);
+
+-- Components of a scan by license category, for the dashboard.
+CREATE TABLE scan_licenses (
+    scan_id    BIGINT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    category   TEXT NOT NULL,
+    components INTEGER NOT NULL,
+    PRIMARY KEY (scan_id, category)
+);
 
 -- A vulnerability of a component in a scan. aliases and fixed are
 -- space-separated; ignored holds the policy's reason when it ignores it.
