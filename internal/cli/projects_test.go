@@ -96,3 +96,51 @@ func TestProjectsImportAndScan(t *testing.T) {
 		t.Errorf("table: %s", out)
 	}
 }
+
+func TestReadSourceList(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "repos.txt")
+	os.WriteFile(file, []byte("# repositories\nhttps://git.example.org/team/web.git\n\n  git@git.example.org:team/api.git  # the API\n/srv/clones/tools/\n"), 0o644)
+	got, err := readSourceList(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]string{{"web", "https://git.example.org/team/web.git"}, {"api", "git@git.example.org:team/api.git"}, {"tools", "/srv/clones/tools"}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i][0] != want[i][0] || !strings.HasPrefix(got[i][1], strings.TrimSuffix(want[i][1], "/")) {
+			t.Errorf("line %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+	os.WriteFile(file, []byte("ok\nnot ok\n"), 0o644)
+	if _, err := readSourceList(file); err == nil || !strings.Contains(err.Error(), "repos.txt:2") {
+		t.Errorf("a line with a space: %v", err)
+	}
+}
+
+func FuzzReadSourceList(f *testing.F) {
+	f.Add("# c\nhttps://x/y.git\n/a/b\n")
+	f.Add("/\n")
+	f.Add(".git\n")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, content string) {
+		file := filepath.Join(dir, "list.txt")
+		if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := readSourceList(file)
+		if err != nil {
+			if !strings.Contains(err.Error(), file) {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, s := range got {
+			if s[0] == "" || s[1] == "" || strings.ContainsAny(s[0], "/ \t") {
+				t.Fatalf("%q gave project %q from %q", content, s[0], s[1])
+			}
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,7 +34,14 @@ func TestServeDemoAndUpload(t *testing.T) {
 	var logs bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &syncWriter{w: &logs}}
 	e.log = slog.New(slog.NewTextHandler(e.stderr, nil))
-	o := serveOptions{addr: "127.0.0.1:0", demo: true, workers: 1, admin: "admin"}
+	// The webhook: uploads that bring a denied component are told to it.
+	hooks := make(chan string, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		hooks <- string(b)
+	}))
+	defer hook.Close()
+	o := serveOptions{addr: "127.0.0.1:0", demo: true, workers: 1, admin: "admin", webhook: hook.URL + "/hooks/secret"}
 	o.dbf.path = dbPath
 	go func() { done <- serve(ctx, e, o, ready) }()
 	var addr string
@@ -122,6 +130,21 @@ func TestServeDemoAndUpload(t *testing.T) {
 	}
 	if len(projects.Items) != 1 || projects.Items[0].Owner != "ci-team" || projects.Items[0].Latest.Components != 1 {
 		t.Errorf("uploaded project: %+v", projects.Items)
+	}
+	// An upload of the app, whose GPL component the default policy denies
+	// for distributed software, is news for the webhook.
+	code, _, stderr = run(t, "scan", "--no-vulns", "-o", filepath.Join(dir, "app.txt"),
+		"--upload", base, "--token", token, "--project", "uploaded-web", filepath.Join("testdata", "app"))
+	if code != ExitViolated || !strings.Contains(stderr, "registered the project and stored scan") {
+		t.Fatalf("scan --upload of the app: exit %d\n%s", code, stderr)
+	}
+	select {
+	case msg := <-hooks:
+		if !strings.Contains(msg, "uploaded-web") || !strings.Contains(msg, "newly denied component") {
+			t.Errorf("webhook message: %s", msg)
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("the webhook was not called for a newly denied component")
 	}
 	// A wrong token is refused with the portal's reason.
 	code, _, stderr = run(t, "scan", "--no-vulns", "-o", filepath.Join(dir, "x.txt"), "--upload", base, "--token", "ospo_wrong", filepath.Join("testdata", "vulnerable"))
