@@ -19,6 +19,7 @@ import (
 
 	"ospo/internal/access"
 	"ospo/internal/store"
+	"ospo/internal/store/storetest"
 )
 
 // TestServeDemoAndUpload starts the portal on a demo database as the
@@ -181,4 +182,16 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// The commands take a postgres:// URL wherever they take a database file.
+func TestVulnerabilitiesOnPostgres(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	if code, out, errb := run(t, "vulndb", "import", "--db", dsn, filepath.Join("..", "vuln", "testdata", "osv")); code != 0 || !strings.Contains(out, "added") {
+		t.Fatalf("import: %d %s %s", code, out, errb)
+	}
+	code, out, errb := run(t, "vulns", "--db", dsn, filepath.Join("testdata", "vulnerable"))
+	if code != 0 || !strings.Contains(out, "GHSA-35jh-r3h4-6jhm") {
+		t.Errorf("vulns on PostgreSQL: %d\n%s\n%s", code, out, errb)
+	}
 }

@@ -18,12 +18,12 @@ import (
 )
 
 // dbFlag is the --db flag shared by the commands that use ospo's
-// database: a SQLite file (default: the user's data directory), or
-// OSPO_DB.
+// database: a SQLite file (default: the user's data directory) or a
+// postgres:// URL, or OSPO_DB.
 type dbFlag struct{ path string }
 
 func (f *dbFlag) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.path, "db", "", "ospo's database: a SQLite file (default $OSPO_DB, else ospo/ospo.db in the user's data directory)")
+	fs.StringVar(&f.path, "db", "", "ospo's database: a SQLite file or a postgres:// URL (default $OSPO_DB, else ospo/ospo.db in the user's data directory)")
 }
 
 // vulnSource opens the vulnerability database for a scan: nil (and no
@@ -83,6 +83,11 @@ func (f *dbFlag) openExisting(ctx context.Context) (*store.Store, string, error)
 	p, err := f.location()
 	if err != nil {
 		return nil, "", err
+	}
+	if store.IsPostgres(p) {
+		// A server database is there when it is named.
+		st, err := store.Open(ctx, p)
+		return st, p, err
 	}
 	if _, err := os.Stat(p); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
