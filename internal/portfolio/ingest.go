@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,66 +94,47 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		if err != nil {
 			return err
 		}
-		// A component row shared with other projects is only read, never
-		// rewritten: PostgreSQL would lock it for the rest of the
-		// transaction and make concurrent ingests wait on each other.
-		insert, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO components (ecosystem, name, version, purl, purl_base) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (ecosystem, name, version) DO NOTHING RETURNING id`))
+		ids, err := p.componentIDs(ctx, tx, rows)
 		if err != nil {
 			return err
 		}
-		defer insert.Close()
-		lookup, err := tx.PrepareContext(ctx, p.st.Rebind(`SELECT id FROM components WHERE ecosystem = ? AND name = ? AND version = ?`))
-		if err != nil {
-			return err
-		}
-		defer lookup.Close()
-		insComp, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO scan_components (scan_id, component_id, license, license_source, needs_review, license_reason,
-			verdict, rule, reason, scope, direct, repository, paths_json, upgrade, vulns_unchecked, newest_release, vulns, risk, risk_json)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, component_id) DO NOTHING`))
-		if err != nil {
-			return err
-		}
-		defer insComp.Close()
-		insFinding, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO findings (scan_id, component_id, vuln_id, aliases, severity, score, summary, fixed, ignored, url)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scan_id, component_id, vuln_id) DO NOTHING`))
-		if err != nil {
-			return err
-		}
-		defer insFinding.Close()
-		insAlias, err := tx.PrepareContext(ctx, p.st.Rebind(`INSERT INTO vuln_ids (alias, vuln_id) VALUES (?, ?) ON CONFLICT (alias, vuln_id) DO NOTHING`))
-		if err != nil {
-			return err
-		}
-		defer insAlias.Close()
-		for _, r := range rows {
+		var compRows, findingRows, aliasRows [][]any
+		seenAlias := map[[2]string]bool{}
+		for i, r := range rows {
 			c := r.c
-			var cid int64
-			err := insert.QueryRowContext(ctx, c.Ecosystem, c.Name, c.Version, c.PURL, purlBase(c.PURL)).Scan(&cid)
-			if errors.Is(err, sql.ErrNoRows) {
-				err = lookup.QueryRowContext(ctx, c.Ecosystem, c.Name, c.Version).Scan(&cid)
-			}
-			if err != nil {
-				return fmt.Errorf("component %s %s@%s: %w", c.Ecosystem, c.Name, c.Version, err)
-			}
 			paths, _ := json.Marshal(nonNilPaths(c.Paths))
 			parts, _ := json.Marshal(r.score)
-			if _, err := insComp.ExecContext(ctx, sc.ID, cid, c.License, c.LicenseSource, boolInt(c.NeedsReview), c.LicenseReason,
+			compRows = append(compRows, []any{sc.ID, ids[i], c.License, c.LicenseSource, boolInt(c.NeedsReview), c.LicenseReason,
 				string(c.Verdict), c.Rule, c.Reason, string(c.Scope), boolInt(c.Direct), c.Repository, string(paths), c.Upgrade,
-				c.VulnerabilitiesUnchecked, nullTime(r.stale.NewestAt), len(r.counted), r.score.Total, string(parts)); err != nil {
-				return fmt.Errorf("component %s %s@%s: %w", c.Ecosystem, c.Name, c.Version, err)
-			}
+				c.VulnerabilitiesUnchecked, nullTime(r.stale.NewestAt), len(r.counted), r.score.Total, string(parts)})
+			seenVuln := map[string]bool{}
 			for _, v := range c.Vulnerabilities {
-				if _, err := insFinding.ExecContext(ctx, sc.ID, cid, v.ID, strings.Join(v.Aliases, " "), string(v.Severity.Level),
-					nullScore(v.Severity), v.Summary, strings.Join(v.Fixed, " "), v.Ignored, v.URL); err != nil {
-					return fmt.Errorf("finding %s of %s@%s: %w", v.ID, c.Name, c.Version, err)
+				if seenVuln[v.ID] {
+					continue
 				}
+				seenVuln[v.ID] = true
+				findingRows = append(findingRows, []any{sc.ID, ids[i], v.ID, strings.Join(v.Aliases, " "), string(v.Severity.Level),
+					nullScore(v.Severity), v.Summary, strings.Join(v.Fixed, " "), v.Ignored, v.URL})
 				for _, a := range append([]string{v.ID}, v.Aliases...) {
-					if _, err := insAlias.ExecContext(ctx, a, v.ID); err != nil {
-						return err
+					if k := [2]string{a, v.ID}; !seenAlias[k] {
+						seenAlias[k] = true
+						aliasRows = append(aliasRows, []any{a, v.ID})
 					}
 				}
 			}
+		}
+		if err := p.insertRows(ctx, tx, `INSERT INTO scan_components (scan_id, component_id, license, license_source, needs_review, license_reason,
+			verdict, rule, reason, scope, direct, repository, paths_json, upgrade, vulns_unchecked, newest_release, vulns, risk, risk_json) VALUES `,
+			compRows, ``); err != nil {
+			return fmt.Errorf("components: %w", err)
+		}
+		if err := p.insertRows(ctx, tx, `INSERT INTO findings (scan_id, component_id, vuln_id, aliases, severity, score, summary, fixed, ignored, url) VALUES `,
+			findingRows, ``); err != nil {
+			return fmt.Errorf("findings: %w", err)
+		}
+		if err := p.insertRows(ctx, tx, `INSERT INTO vuln_ids (alias, vuln_id) VALUES `, aliasRows,
+			` ON CONFLICT (alias, vuln_id) DO NOTHING`); err != nil {
+			return fmt.Errorf("vulnerability ids: %w", err)
 		}
 		categories := map[string]int{}
 		for _, r := range rows {
@@ -179,6 +159,92 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		return sc, Delta{}, err
 	}
 	return sc, delta, nil
+}
+
+// maxParams bounds the parameters of one statement (SQLite allows
+// 32,766, PostgreSQL 65,535); batches of rows stay well below.
+const maxParams = 2000
+
+// insertRows inserts rows (all of one width) with as few multi-row
+// statements as the parameter bound allows: one round trip per batch
+// instead of one per row, which is what a database server's latency
+// makes expensive.
+func (p *Portfolio) insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any, tail string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	tuple := "(?" + strings.Repeat(", ?", width-1) + ")"
+	per := max(1, maxParams/width)
+	for start := 0; start < len(rows); start += per {
+		batch := rows[start:min(len(rows), start+per)]
+		args := make([]any, 0, len(batch)*width)
+		for _, r := range batch {
+			args = append(args, r...)
+		}
+		q := head + tuple + strings.Repeat(", "+tuple, len(batch)-1) + tail
+		if _, err := tx.ExecContext(ctx, p.st.Rebind(q), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// componentIDs returns the id of each row's package version, adding the
+// versions not seen before. A row shared with other projects is only
+// read, never rewritten: PostgreSQL would lock it for the rest of the
+// transaction and make concurrent ingests wait on each other. rows are
+// in one order for every ingest (see score), so that two ingests adding
+// the same new versions lock them in the same order.
+func (p *Portfolio) componentIDs(ctx context.Context, tx *sql.Tx, rows []scored) ([]int64, error) {
+	var add [][]any
+	for _, r := range rows {
+		c := r.c
+		add = append(add, []any{c.Ecosystem, c.Name, c.Version, c.PURL, purlBase(c.PURL)})
+	}
+	if err := p.insertRows(ctx, tx, `INSERT INTO components (ecosystem, name, version, purl, purl_base) VALUES `, add,
+		` ON CONFLICT (ecosystem, name, version) DO NOTHING`); err != nil {
+		return nil, fmt.Errorf("components: %w", err)
+	}
+	type key struct{ eco, name, version string }
+	found := make(map[key]int64, len(rows))
+	const per = maxParams / 3
+	for start := 0; start < len(rows); start += per {
+		batch := rows[start:min(len(rows), start+per)]
+		args := make([]any, 0, 3*len(batch))
+		for _, r := range batch {
+			args = append(args, r.c.Ecosystem, r.c.Name, r.c.Version)
+		}
+		triple := "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))"
+		q := `SELECT id, ecosystem, name, version FROM components WHERE (ecosystem, name, version) IN (VALUES ` +
+			triple + strings.Repeat(", "+triple, len(batch)-1) + `)`
+		res, err := tx.QueryContext(ctx, p.st.Rebind(q), args...)
+		if err != nil {
+			return nil, fmt.Errorf("components: %w", err)
+		}
+		for res.Next() {
+			var id int64
+			var k key
+			if err := res.Scan(&id, &k.eco, &k.name, &k.version); err != nil {
+				res.Close()
+				return nil, fmt.Errorf("components: %w", err)
+			}
+			found[k] = id
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return nil, fmt.Errorf("components: %w", err)
+		}
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		id, ok := found[key{r.c.Ecosystem, r.c.Name, r.c.Version}]
+		if !ok {
+			return nil, fmt.Errorf("component %s %s@%s was not stored", r.c.Ecosystem, r.c.Name, r.c.Version)
+		}
+		ids[i] = id
+	}
+	return ids, nil
 }
 
 // scored is a component of a document with its risk.
