@@ -92,6 +92,7 @@ func TestInBrowser(t *testing.T) {
 		{"/policy", "Policy", "#categories tbody tr"},
 		{"/health", "Repository health", "#repos tbody tr"},
 		{"/events", "Events", "#event-list tbody tr"},
+		{"/jobs", "Jobs", "#job-list tbody tr"},
 		{"/account/tokens", "API tokens", "#token-list tbody tr"},
 	}
 	for _, p := range pages {

@@ -100,6 +100,10 @@ func TestSignIn(t *testing.T) {
 func TestCSVExports(t *testing.T) {
 	f := sqliteFixture(t)
 	webApp := f.projects["web-app"]
+	// A queued scan, for the jobs list.
+	if w := f.do(req{method: "POST", path: "/api/v1/projects/web-app/jobs", token: access.Reviewer}); w.Code != http.StatusAccepted && w.Code != http.StatusCreated {
+		t.Fatalf("queue a scan: %d %s", w.Code, w.Body)
+	}
 	tests := []struct {
 		path   string
 		header string // first column
@@ -119,6 +123,7 @@ func TestCSVExports(t *testing.T) {
 		{"/changes?since=30d", "at", listLen},
 		{"/actions", "rank", listLen},
 		{"/events", "id", listLen},
+		{"/jobs", "id", listLen},
 		{"/admin/users", "id", listLen},
 		{"/account/tokens", "id", listLen},
 		{"/health", "repository", func(b []byte) int { return 18 }},
@@ -327,5 +332,32 @@ func TestAssets(t *testing.T) {
 	}
 	if w := f.do(req{path: "/api/v1/nowhere", token: access.Viewer}); w.Code != http.StatusNotFound || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 		t.Errorf("unknown API path: %d %s", w.Code, w.Header().Get("Content-Type"))
+	}
+}
+
+// The jobs page lists queued scans; a reviewer cancels one with its form,
+// a viewer sees no button and may not post it.
+func TestJobsPage(t *testing.T) {
+	f := sqliteFixture(t)
+	if w := f.do(req{method: "POST", path: "/api/v1/projects/web-app/jobs", token: access.Reviewer}); w.Code >= 300 {
+		t.Fatalf("queue a scan: %d %s", w.Code, w.Body)
+	}
+	cookie, csrf := f.signIn(access.Reviewer)
+	page := f.do(req{path: "/jobs", cookie: cookie})
+	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "web-app") || !strings.Contains(page.Body.String(), `action="/jobs/1/cancel"`) {
+		t.Fatalf("jobs page: %d\n%s", page.Code, page.Body)
+	}
+	form := url.Values{"csrf": {csrf}}.Encode()
+	w := f.do(req{method: "POST", path: "/jobs/1/cancel", body: form, ctype: "application/x-www-form-urlencoded", cookie: cookie})
+	if w.Code != http.StatusSeeOther || len(f.jobs.canceled) != 1 || f.jobs.canceled[0] != 1 {
+		t.Errorf("cancel: %d, canceled %v", w.Code, f.jobs.canceled)
+	}
+	viewer, vcsrf := f.signIn(access.Viewer)
+	if body := f.do(req{path: "/jobs", cookie: viewer}).Body.String(); strings.Contains(body, "/cancel") {
+		t.Error("a viewer is offered the cancel button")
+	}
+	w = f.do(req{method: "POST", path: "/jobs/1/cancel", body: url.Values{"csrf": {vcsrf}}.Encode(), ctype: "application/x-www-form-urlencoded", cookie: viewer})
+	if w.Code != http.StatusForbidden {
+		t.Errorf("a viewer cancels: %d, want 403", w.Code)
 	}
 }

@@ -101,6 +101,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/policy", role: access.Viewer, handle: s.policyPage},
 		{method: "GET", path: "/health", role: access.Viewer, handle: s.healthPage},
 		{method: "GET", path: "/events", role: access.Reviewer, handle: s.eventsPage},
+		{method: "GET", path: "/jobs", role: access.Viewer, handle: s.jobsPage},
+		{method: "POST", path: "/jobs/{id}/cancel", role: access.Reviewer, handle: s.jobCancelForm},
 		{method: "GET", path: "/admin/users", role: access.Admin, handle: s.usersPage},
 		{method: "POST", path: "/admin/users", role: access.Admin, handle: s.userCreateForm},
 		{method: "POST", path: "/admin/users/{id}", role: access.Admin, handle: s.userEditForm},
