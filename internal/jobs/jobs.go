@@ -125,13 +125,16 @@ func Open(ctx context.Context, st *store.Store, cfg Config) (*Queue, error) {
 		host = "unknown"
 	}
 	q := &Queue{st: st, cfg: cfg, log: log, actor: "worker:" + host, id: license.NewIdentifier()}
+	// River reports its routine (client started, migration applied) at
+	// info level; only its warnings and errors are worth a reader's time.
+	riverLog := slog.New(atLeast{log.Handler(), slog.LevelWarn})
 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &scanWorker{q: q})
 	river.AddWorker(workers, &monitorWorker{q: q})
 	river.AddWorker(workers, &vulnDBWorker{q: q})
 	rc := &river.Config{
-		Logger:  log,
+		Logger:  riverLog,
 		Workers: workers,
 		// River's rescuer takes a job whose attempt began longer ago than
 		// this; the job's own deadline comes first so that a live worker
@@ -200,7 +203,7 @@ func migratePostgres(ctx context.Context, st *store.Store, drv *riverpgxv5.Drive
 	}
 	//nolint:errcheck // the lock goes with the session anyway
 	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(riverLockKey))
-	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: log})
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: slog.New(atLeast{log.Handler(), slog.LevelWarn})})
 	if err != nil {
 		return fmt.Errorf("job queue: install tables: %w", err)
 	}
@@ -215,7 +218,7 @@ func migratePostgres(ctx context.Context, st *store.Store, drv *riverpgxv5.Drive
 // try finds it done, so a failure is tried again a few times before it
 // counts.
 func migrateSQLite(ctx context.Context, drv *riversqlite.Driver, log *slog.Logger) error {
-	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: log})
+	m, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: slog.New(atLeast{log.Handler(), slog.LevelWarn})})
 	if err != nil {
 		return fmt.Errorf("job queue: install tables: %w", err)
 	}
@@ -404,3 +407,19 @@ func jobError(id int64, what string, err error) error {
 	}
 	return fmt.Errorf("%s job %d: %w", what, id, store.MapError(err))
 }
+
+// atLeast passes on the records of at least its level.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(as []slog.Attr) slog.Handler {
+	return atLeast{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler { return atLeast{h.Handler.WithGroup(name), h.min} }
