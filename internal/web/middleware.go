@@ -134,12 +134,20 @@ func unsafeMethod(m string) bool {
 }
 
 // csrfToken is the token a request carries: the header htmx and
-// scripts send, else the hidden field of an URL-encoded form.
+// scripts send, else the hidden field of a form (URL-encoded, or
+// multipart for file uploads).
 func csrfToken(r *http.Request) string {
 	if t := r.Header.Get(csrfHeader); t != "" {
 		return t
 	}
 	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return r.PostFormValue(csrfField)
+	}
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/form-data") {
+		// The body is already bounded by the route's limit.
+		if err := r.ParseMultipartForm(maxFormMemory); err != nil {
+			return ""
+		}
 		return r.PostFormValue(csrfField)
 	}
 	return ""

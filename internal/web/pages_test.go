@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -359,5 +364,52 @@ func TestJobsPage(t *testing.T) {
 	w = f.do(req{method: "POST", path: "/jobs/1/cancel", body: url.Values{"csrf": {vcsrf}}.Encode(), ctype: "application/x-www-form-urlencoded", cookie: viewer})
 	if w.Code != http.StatusForbidden {
 		t.Errorf("a viewer cancels: %d, want 403", w.Code)
+	}
+}
+
+// A developer uploads a vendor's SBOM with the project page's form; the
+// form needs the session's CSRF token like every other.
+func TestSBOMUploadForm(t *testing.T) {
+	f := sqliteFixture(t)
+	sbomData, err := os.ReadFile(filepath.Join("..", "sbom", "quality", "testdata", "cyclonedx-1.5-flat.cdx.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.port.AddProject(context.Background(), "t", portfolio.Project{Name: "vendor-crm", Kind: "vendor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie, csrf := f.signIn(access.Developer)
+	if page := f.do(req{path: fmt.Sprintf("/projects/%d", p.ID), cookie: cookie}).Body.String(); !strings.Contains(page, `enctype="multipart/form-data"`) {
+		t.Fatal("the project page offers a developer no SBOM upload")
+	}
+	form := func(token string, file []byte) (string, string) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		if token != "" {
+			mw.WriteField("csrf", token)
+		}
+		mw.WriteField("kind", "vendor")
+		mw.WriteField("supplier", "a CRM vendor")
+		fw, _ := mw.CreateFormFile("sbom", "crm.cdx.json")
+		fw.Write(file)
+		mw.Close()
+		return b.String(), mw.FormDataContentType()
+	}
+	body, ctype := form("", sbomData)
+	if w := f.do(req{method: "POST", path: fmt.Sprintf("/projects/%d/sbom", p.ID), body: body, ctype: ctype, cookie: cookie}); w.Code != http.StatusForbidden {
+		t.Errorf("without the CSRF token: %d, want 403", w.Code)
+	}
+	body, ctype = form(csrf, []byte("not an sbom"))
+	if w := f.do(req{method: "POST", path: fmt.Sprintf("/projects/%d/sbom", p.ID), body: body, ctype: ctype, cookie: cookie}); w.Code != http.StatusBadRequest {
+		t.Errorf("a file that is no SBOM: %d, want 400", w.Code)
+	}
+	body, ctype = form(csrf, sbomData)
+	if w := f.do(req{method: "POST", path: fmt.Sprintf("/projects/%d/sbom", p.ID), body: body, ctype: ctype, cookie: cookie}); w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", w.Code, w.Body)
+	}
+	got, err := f.port.Project(context.Background(), p.ID)
+	if err != nil || got.Latest == nil || got.Latest.Components != 9 || got.Latest.Origin != "upload" {
+		t.Errorf("after the upload: %+v %v", got.Latest, err)
 	}
 }

@@ -94,6 +94,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/projects/{id}", role: access.Viewer, handle: s.projectPage},
 		{method: "POST", path: "/projects/{id}", role: access.Reviewer, handle: s.projectEditForm},
 		{method: "POST", path: "/projects/{id}/scan", role: access.Reviewer, handle: s.projectScanForm},
+		{method: "POST", path: "/projects/{id}/sbom", role: access.Developer, handle: s.sbomUploadForm, maxBody: maxUpload},
 		{method: "GET", path: "/components", role: access.Viewer, handle: s.componentsPage},
 		{method: "GET", path: "/findings", role: access.Viewer, handle: s.findingsPage},
 		{method: "GET", path: "/changes", role: access.Viewer, handle: s.changesPage},

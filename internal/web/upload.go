@@ -113,23 +113,76 @@ func (s *Server) apiSBOMUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	br := bufio.NewReaderSize(r.Body, sniffLen)
+	doc, err := s.scanSBOM(r, p, kind, supplier, r.Body)
+	if err != nil {
+		return err
+	}
+	return s.ingest(w, r, p, false, doc)
+}
+
+// sbomUploadForm stores an SBOM chosen on the project page (a
+// multipart form: file "sbom", fields kind and supplier) and returns to
+// the project.
+func (s *Server) sbomUploadForm(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.project(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(maxFormMemory); err != nil {
+		return readError(err)
+	}
+	kind, err := oneOf(r.PostForm, "kind", portfolio.Kinds...)
+	if err != nil {
+		return err
+	}
+	supplier, err := text(r.PostForm, "supplier")
+	if err != nil {
+		return err
+	}
+	file, _, err := r.FormFile("sbom")
+	if err != nil {
+		return badRequest("sbom: choose an SBOM file to upload")
+	}
+	defer file.Close()
+	doc, err := s.scanSBOM(r, p, kind, supplier, file)
+	if err != nil {
+		return err
+	}
+	if _, delta, err := s.cfg.Portfolio.Ingest(r.Context(), portfolio.Ingestion{ProjectID: p.ID, Doc: doc, Origin: "upload", Actor: actor(r)}); err != nil {
+		return invalidAsBadRequest(err)
+	} else if s.cfg.OnDelta != nil && !delta.Empty() {
+		go s.cfg.OnDelta(context.WithoutCancel(r.Context()), delta)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d", p.ID), http.StatusSeeOther)
+	return nil
+}
+
+// maxFormMemory is how much of a multipart form is kept in memory; the
+// rest goes to temporary files (the route's body limit bounds the whole).
+const maxFormMemory = 8 << 20
+
+// scanSBOM scans a supplied SBOM — written to a private temporary
+// directory, removed afterwards — as `ospo scan FILE` would, under the
+// server's policy and the project's distribution, and returns the scan
+// document to store as the project's newest scan.
+func (s *Server) scanSBOM(r *http.Request, p portfolio.Project, kind, supplier string, body io.Reader) (*report.Document, error) {
+	br := bufio.NewReaderSize(body, sniffLen)
 	head, err := br.Peek(sniffLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return readError(err)
+		return nil, readError(err)
 	}
 	f, ok := sbom.Sniff(head)
 	if !ok {
-		return badRequest("the body is not an SBOM ospo reads: want CycloneDX (JSON or XML) or SPDX (JSON or tag-value)")
+		return nil, badRequest("the body is not an SBOM ospo reads: want CycloneDX (JSON or XML) or SPDX (JSON or tag-value)")
 	}
 	dir, err := os.MkdirTemp("", "ospo-sbom-")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, sbomFileNames[f])
 	if err := writeFile(file, br); err != nil {
-		return err
+		return nil, err
 	}
 	res, err := scan.Run(r.Context(), scan.Config{
 		Roots: []string{file}, Kind: kind, Supplier: supplier,
@@ -139,9 +192,9 @@ func (s *Server) apiSBOMUpload(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		if errors.Is(err, scan.ErrUsage) {
-			return badRequest("%v", err)
+			return nil, badRequest("%v", err)
 		}
-		return err
+		return nil, err
 	}
 	if len(res.Projects) == 0 {
 		msg := "the SBOM could not be read"
@@ -151,7 +204,7 @@ func (s *Server) apiSBOMUpload(w http.ResponseWriter, r *http.Request) error {
 				break
 			}
 		}
-		return badRequest("%s", msg)
+		return nil, badRequest("%s", msg)
 	}
 	// The temporary directory is nobody's business: the stored scan names
 	// the upload instead.
@@ -165,7 +218,7 @@ func (s *Server) apiSBOMUpload(w http.ResponseWriter, r *http.Request) error {
 		res.Problems[i].Message = hide.Replace(res.Problems[i].Message)
 	}
 	doc := report.NewDocument(res, report.Tool{Name: "ospo", Version: s.cfg.Version})
-	return s.ingest(w, r, p, false, &doc)
+	return &doc, nil
 }
 
 // writeFile copies src to a new private file, failing on a read error
