@@ -18,6 +18,7 @@ import (
 	"ospo/internal/policy"
 	"ospo/internal/portfolio"
 	"ospo/internal/repocheck/monitor"
+	"ospo/internal/risk"
 	"ospo/internal/store"
 	"ospo/internal/vuln/db"
 )
@@ -179,7 +180,7 @@ registered are left as they are.`,
 
 	var all, wait bool
 	var workers int
-	var policyFile string
+	var policyFile, riskFile string
 	scanCmd := &cobra.Command{
 		Use:   "scan [NAME…] [--all]",
 		Short: "Queue scans of registered projects (run by ospo serve or ospo worker, or here with --wait)",
@@ -195,18 +196,23 @@ registered are left as they are.`,
 					return usageError{err}
 				}
 			}
+			weights, err := riskWeights(riskFile)
+			if err != nil {
+				return err
+			}
 			st, err := dbf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			return queueScans(cmd.Context(), e, st, args, wait, workers, pol)
+			return queueScans(cmd.Context(), e, st, args, wait, workers, pol, weights)
 		},
 	}
 	scanCmd.Flags().BoolVar(&all, "all", false, "every registered project with a source")
 	scanCmd.Flags().BoolVar(&wait, "wait", false, "run the queued jobs in this process and return when none is left")
 	scanCmd.Flags().IntVar(&workers, "workers", 2, "jobs run at once with --wait")
 	scanCmd.Flags().StringVar(&policyFile, "policy", "", "policy deciding the scans run with --wait (default: built-in)")
+	scanCmd.Flags().StringVar(&riskFile, "risk-config", "", "risk weights for the scans run with --wait (YAML, see docs/risk.md)")
 
 	cmd.AddCommand(add, imp, ls, scanCmd)
 	return cmd
@@ -214,8 +220,8 @@ registered are left as they are.`,
 
 // queueScans enqueues a scan job per project (all with a source when
 // names is empty) and, with wait, runs the queue here until it is idle.
-func queueScans(ctx context.Context, e *env, st *store.Store, names []string, wait bool, workers int, pol *policy.Policy) error {
-	pf := portfolio.New(st, portfolio.Options{})
+func queueScans(ctx context.Context, e *env, st *store.Store, names []string, wait bool, workers int, pol *policy.Policy, weights risk.Config) error {
+	pf := newPortfolio(st, weights)
 	var targets []portfolio.Project
 	if len(names) == 0 {
 		page, err := pf.Projects(ctx, portfolio.ProjectFilter{Limit: portfolio.MaxLimit})

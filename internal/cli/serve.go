@@ -25,6 +25,7 @@ import (
 	"ospo/internal/notify"
 	"ospo/internal/policy"
 	"ospo/internal/portfolio"
+	"ospo/internal/repocheck/monitor"
 	"ospo/internal/risk"
 	"ospo/internal/store"
 	"ospo/internal/vuln"
@@ -114,11 +115,9 @@ func serve(ctx context.Context, e *env, o serveOptions, ready chan<- string) err
 			return usageError{err}
 		}
 	}
-	rcfg := risk.Default()
-	if o.riskFile != "" {
-		if rcfg, err = risk.LoadConfig(o.riskFile); err != nil {
-			return usageError{err}
-		}
+	rcfg, err := riskWeights(o.riskFile)
+	if err != nil {
+		return err
 	}
 	st, err := store.Open(ctx, loc)
 	if err != nil {
@@ -126,7 +125,7 @@ func serve(ctx context.Context, e *env, o serveOptions, ready chan<- string) err
 	}
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	pf := portfolio.New(st, portfolio.Options{Risk: rcfg, Releases: risk.GoModCache{}})
+	pf := newPortfolio(st, rcfg)
 	acc := access.New(st)
 
 	var hint *web.DemoHint
@@ -300,3 +299,29 @@ func (a jobAdapter) Jobs(ctx context.Context, limit int) ([]web.Job, error) {
 }
 
 func (a jobAdapter) Cancel(ctx context.Context, id int64) error { return a.q.Cancel(ctx, id) }
+
+// newPortfolio is the portfolio every command that stores scans uses, so
+// that the portal, its workers and `projects scan --wait` score alike:
+// the risk weights, release dates from the Go module cache, and the
+// repository health the monitor and Scorecard imports know.
+func newPortfolio(st *store.Store, weights risk.Config) *portfolio.Portfolio {
+	return portfolio.New(st, portfolio.Options{
+		Risk:     weights,
+		Releases: risk.GoModCache{},
+		Health: func(ctx context.Context, repos []string) (map[string]float64, error) {
+			return monitor.LatestScores(ctx, st, repos)
+		},
+	})
+}
+
+// riskWeights loads --risk-config, the built-in weights when none.
+func riskWeights(file string) (risk.Config, error) {
+	if file == "" {
+		return risk.Default(), nil
+	}
+	c, err := risk.LoadConfig(file)
+	if err != nil {
+		return c, usageError{err}
+	}
+	return c, nil
+}

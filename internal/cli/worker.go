@@ -30,6 +30,7 @@ func newWorkerCmd(e *env) *cobra.Command {
 		grace       time.Duration
 		noVulns     bool
 		untilIdle   bool
+		riskFile    string
 	)
 	cmd := &cobra.Command{
 		Use:   "worker",
@@ -65,6 +66,10 @@ jobs finish for --grace; with --until-idle it stops once no job is left.`,
 					return usageError{err}
 				}
 			}
+			weights, err := riskWeights(riskFile)
+			if err != nil {
+				return err
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			loc, err := dbf.location()
@@ -85,7 +90,7 @@ jobs finish for --grace; with --until-idle it stops once no job is left.`,
 			var outMu sync.Mutex // jobs report from their own goroutines
 			q, err := jobs.Open(ctx, st, jobs.Config{
 				Workers:     concurrency,
-				Portfolio:   portfolio.New(st, portfolio.Options{}),
+				Portfolio:   newPortfolio(st, weights),
 				Policy:      pol,
 				Vulns:       src,
 				CloneDir:    cloneDir,
@@ -128,6 +133,7 @@ jobs finish for --grace; with --until-idle it stops once no job is left.`,
 	dbf.register(fl)
 	fl.IntVar(&concurrency, "concurrency", runtime.NumCPU(), "jobs this process runs at once")
 	fl.StringVar(&policyFile, "policy", "", "policy file that decides every scan (default: the built-in defaults)")
+	fl.StringVar(&riskFile, "risk-config", "", "risk weights (YAML, see docs/risk.md; default: built-in); give the portal the same")
 	fl.StringVar(&cloneDir, "clone-dir", "", "where repositories given by URL are cloned, one directory per job (default: the system's temporary directory)")
 	fl.DurationVar(&rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it counts as lost with its worker and is run again")
 	fl.DurationVar(&grace, "grace", time.Minute, "on interrupt, how long running jobs may take to finish")

@@ -52,7 +52,11 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 	if in.At.IsZero() {
 		at = p.now()
 	}
-	rows := p.score(in.Doc)
+	health, err := p.componentHealth(ctx, in.Doc)
+	if err != nil {
+		return Scan{}, Delta{}, fmt.Errorf("ingest into project %s: %w", pr.Name, err)
+	}
+	rows := p.score(in.Doc, health)
 	sc := Scan{ProjectID: pr.ID, ScannedAt: at, Origin: in.Origin, Actor: in.Actor, Health: in.Health,
 		Tool: strings.TrimSpace(in.Doc.Tool.Name + " " + in.Doc.Tool.Version), Components: len(rows)}
 	var scores []risk.Score
@@ -75,7 +79,7 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		scores = append(scores, r.score)
 	}
 	sc.Vulns = VulnCounts{Critical: levels[vuln.Critical], High: levels[vuln.High], Medium: levels[vuln.Medium], Low: levels[vuln.Low], Unknown: levels[vuln.Unknown]}
-	sc.Risk = p.opts.Risk.Project(pr.Criticality, scores)
+	sc.Risk = p.opts.Risk.ProjectWithHealth(pr.Criticality, scores, in.Health)
 	sc.DTRisk = risk.DependencyTrack(levels)
 	for _, pb := range in.Doc.Problems {
 		sc.Problems = append(sc.Problems, pb.String())
@@ -257,7 +261,7 @@ type scored struct {
 
 // score computes every component's risk, merging duplicates (a document
 // lists each package version once, but be safe).
-func (p *Portfolio) score(d *report.Document) []scored {
+func (p *Portfolio) score(d *report.Document, health map[string]float64) []scored {
 	seen := map[string]bool{}
 	out := make([]scored, 0, len(d.Components))
 	for i := range d.Components {
@@ -276,6 +280,9 @@ func (p *Portfolio) score(d *report.Document) []scored {
 		stale := p.staleness(c)
 		in := risk.Input{Findings: counted, Verdict: c.Verdict, NeedsReview: c.NeedsReview, License: c.License,
 			Unchecked: c.VulnerabilitiesUnchecked, Staleness: stale}
+		if h, ok := health[RepoKey(c.Repository)]; ok && RepoKey(c.Repository) != "" {
+			in.Health = &h
+		}
 		out = append(out, scored{c: c, counted: counted, stale: stale, score: p.opts.Risk.Component(in)})
 	}
 	// One order for every ingest, so that two storing shared components
@@ -284,6 +291,51 @@ func (p *Portfolio) score(d *report.Document) []scored {
 		return cmp.Or(strings.Compare(a.c.Ecosystem, b.c.Ecosystem), strings.Compare(a.c.Name, b.c.Name), strings.Compare(a.c.Version, b.c.Version))
 	})
 	return out
+}
+
+// componentHealth asks the health source, when there is one, for the
+// scores of the components' repositories, by RepoKey.
+func (p *Portfolio) componentHealth(ctx context.Context, d *report.Document) (map[string]float64, error) {
+	if p.opts.Health == nil {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var keys []string
+	for _, c := range d.Components {
+		if k := RepoKey(c.Repository); k != "" && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	return p.opts.Health(ctx, keys)
+}
+
+// RepoKey names a repository the way repository checks and Scorecard
+// results do: host and path, without scheme, user, ".git" or a trailing
+// slash, the host in lower case ("https://github.com/Owner/repo.git" →
+// "github.com/Owner/repo"). It is "" for what is no repository address.
+func RepoKey(repo string) string {
+	s := strings.TrimSpace(repo)
+	s = strings.TrimPrefix(s, "git+")
+	for _, scheme := range []string{"https://", "http://", "git://", "ssh://"} {
+		s = strings.TrimPrefix(s, scheme)
+	}
+	if at := strings.IndexByte(s, '@'); at >= 0 && at < strings.IndexByte(s+"/", '/') {
+		s = s[at+1:]
+	}
+	// git@host:owner/repo
+	if colon, slash := strings.IndexByte(s, ':'), strings.IndexByte(s, '/'); colon > 0 && (slash < 0 || colon < slash) {
+		s = s[:colon] + "/" + s[colon+1:]
+	}
+	s = strings.TrimSuffix(strings.TrimRight(s, "/"), ".git")
+	host, path, ok := strings.Cut(s, "/")
+	if !ok || path == "" || !strings.Contains(host, ".") || strings.ContainsAny(s, " ?#") {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(host), "www.") + "/" + path
 }
 
 // staleness asks the release source, when there is one, how far c lags.

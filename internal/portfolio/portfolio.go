@@ -20,6 +20,10 @@ type Options struct {
 	Risk risk.Config
 	// Releases, when set, tells release dates for staleness (libyears).
 	Releases risk.Releases
+	// Health, when set, gives the repository health scores (0–10) it
+	// knows of the named repositories ("github.com/owner/repo"), for the
+	// health part of each component's risk (monitor.LatestScores).
+	Health func(ctx context.Context, repos []string) (map[string]float64, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

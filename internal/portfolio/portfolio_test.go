@@ -3,6 +3,7 @@ package portfolio_test
 import (
 	"context"
 	"errors"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -386,5 +387,65 @@ func TestInactiveComponents(t *testing.T) {
 	}
 	if unknown, _ := pf.Components(ctx, portfolio.ComponentFilter{ReleaseUnknown: true}); unknown.Total != 0 {
 		t.Errorf("release unknown: %d, want 0", unknown.Total)
+	}
+}
+
+// A component's repository health, when a Scorecard result or check of
+// its repository is known, counts in its risk; the project's own health
+// counts in the project's.
+func TestComponentHealth(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		var asked []string
+		pf := portfolio.New(st, portfolio.Options{Health: func(_ context.Context, repos []string) (map[string]float64, error) {
+			asked = repos
+			return map[string]float64{"github.com/facebook/react": 3}, nil
+		}})
+		pr, _ := pf.AddProject(ctx, "t", portfolio.Project{Name: "web", Criticality: "medium"})
+		own := 8.0
+		sc, _, err := pf.Ingest(ctx, portfolio.Ingestion{ProjectID: pr.ID, Doc: scanDoc(t, st, appDir, nil), Origin: "cli", Actor: "t", Health: &own})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(asked, "github.com/facebook/react") || !slices.Contains(asked, "github.com/jonschlinkert/is-number") {
+			t.Errorf("repositories asked: %v", asked)
+		}
+		page, err := pf.WhereUsed(ctx, portfolio.UsageQuery{Text: "react"})
+		if err != nil || page.Total != 1 {
+			t.Fatalf("react: %+v %v", page, err)
+		}
+		for _, part := range page.Items[0].RiskParts {
+			// (10 − 3) × 1.5 = 10.5
+			if part.Factor == risk.FactorHealth && (part.Unknown || part.Points != 10.5) {
+				t.Errorf("react's health part %+v, want 10.5 points", part)
+			}
+		}
+		// The project: its components' sum plus its own health part,
+		// (10 − 8) × 1.5 = 3, at criticality medium (× 1).
+		all, _ := pf.Components(ctx, portfolio.ComponentFilter{ProjectID: pr.ID, Limit: 100})
+		var sum float64
+		for _, u := range all.Items {
+			sum += u.Risk
+		}
+		if want := sum + 3; math.Abs(sc.Risk-want) > 0.05 {
+			t.Errorf("project risk %v, want %v", sc.Risk, want)
+		}
+	})
+}
+
+func TestRepoKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://github.com/Owner/Repo.git": "github.com/Owner/Repo",
+		"git+https://GitHub.com/o/r/":       "github.com/o/r",
+		"git@github.com:o/r.git":            "github.com/o/r",
+		"ssh://git@gitlab.com/g/s/p.git":    "gitlab.com/g/s/p",
+		"https://www.example.org/o/r":       "example.org/o/r",
+		"":                                  "",
+		"not a url":                         "",
+		"lodash":                            "",
+		"https://github.com/":               "",
+	} {
+		if got := portfolio.RepoKey(in); got != want {
+			t.Errorf("RepoKey(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

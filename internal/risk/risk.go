@@ -265,6 +265,20 @@ func (c Config) Project(criticality string, components []Score) float64 {
 	return round(sum * m)
 }
 
+// ProjectWithHealth is a project's risk counting its own repository's
+// health too: the components' scores plus the health part of the
+// project's repository (health, 0–10, nil when unknown), times the
+// criticality's multiplier. It equals Project when the health is unknown
+// and HealthUnknown is 0.
+func (c Config) ProjectWithHealth(criticality string, components []Score, health *float64) float64 {
+	own := Score{Total: c.healthPart(health).Points}
+	return c.Project(criticality, append(components[:len(components):len(components)], own))
+}
+
+// Health is the health part for a repository score (0–10), or the
+// unknown part when health is nil.
+func (c Config) Health(health *float64) Part { return c.healthPart(health) }
+
 // DependencyTrack is Dependency-Track's inherited risk score of the
 // findings counted by level: 10·critical + 5·high + 3·medium + 1·low +
 // 5·unassigned (unknown). "none" counts nothing.

@@ -230,3 +230,20 @@ func TestCountLevels(t *testing.T) {
 		t.Errorf("CountLevels (-want +got):\n%s", diff)
 	}
 }
+
+// A project's own repository health adds its part before the
+// criticality multiplies: (10 + (10 − 4) × 1.5) × 2 = 38.
+func TestProjectWithHealth(t *testing.T) {
+	c := Default()
+	comps := []Score{{Total: 10}}
+	h := 4.0
+	if got := c.ProjectWithHealth("critical", comps, &h); got != 38 {
+		t.Errorf("ProjectWithHealth = %v, want 38", got)
+	}
+	if got, want := c.ProjectWithHealth("critical", comps, nil), c.Project("critical", comps); got != want {
+		t.Errorf("unknown health: %v, want Project's %v", got, want)
+	}
+	if len(comps) != 1 {
+		t.Error("the components were changed")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"ospo/internal/repocheck/result"
@@ -203,6 +204,43 @@ func History(ctx context.Context, st *store.Store, repo string) ([]result.Repo, 
 			return nil, fmt.Errorf("history of %s: %w", repo, err)
 		}
 		out = append(out, s.Repo)
+	}
+	return out, nil
+}
+
+// LatestScores gives the newest conclusive aggregate score of each of the
+// named repositories that has one, whatever its source (an ospo check or
+// an imported Scorecard result). Names match as stored, e.g.
+// "github.com/owner/repo" for Scorecard results.
+func LatestScores(ctx context.Context, st *store.Store, names []string) (map[string]float64, error) {
+	out := map[string]float64{}
+	const per = 500
+	for start := 0; start < len(names); start += per {
+		batch := names[start:min(len(names), start+per)]
+		args := make([]any, len(batch))
+		for i, n := range batch {
+			args[i] = n
+		}
+		in := "?" + strings.Repeat(", ?", len(batch)-1)
+		rows, err := st.DB().QueryContext(ctx, st.Rebind(`SELECT r.repo_name, r.score FROM repo_results r
+			WHERE r.id = (SELECT MAX(n.id) FROM repo_results n WHERE n.repo_name = r.repo_name AND n.score >= 0)
+			AND r.repo_name IN (`+in+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("repository scores: %w", store.MapError(err))
+		}
+		for rows.Next() {
+			var name string
+			var score float64
+			if err := rows.Scan(&name, &score); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("repository scores: %w", store.MapError(err))
+			}
+			out[name] = score
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("repository scores: %w", store.MapError(err))
+		}
 	}
 	return out, nil
 }

@@ -47,3 +47,31 @@ func TestLatest(t *testing.T) {
 		t.Errorf("limit 1 repository: %d results, want a's two", len(one))
 	}
 }
+
+// LatestScores takes each repository's newest conclusive score.
+func TestLatestScores(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, r := range []result.Repo{
+		{Name: "github.com/o/a", Source: "scorecard", Score: 4, Date: day},
+		{Name: "github.com/o/a", Source: "scorecard", Score: 6.5, Date: day.Add(time.Hour)},
+		{Name: "github.com/o/a", Source: "ospo", Score: -1, Date: day.Add(2 * time.Hour)},
+		{Name: "github.com/o/b", Source: "ospo", Score: -1, Date: day},
+	} {
+		run, err := insertRun(ctx, st, day, "test", "import")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := insertResult(ctx, st, run, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := LatestScores(ctx, st, []string{"github.com/o/a", "github.com/o/b", "github.com/o/c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["github.com/o/a"] != 6.5 {
+		t.Errorf("scores %v, want only github.com/o/a at 6.5 (b is inconclusive, c unknown)", got)
+	}
+}
