@@ -12,6 +12,7 @@ import (
 	"ospo/internal/portfolio"
 	"ospo/internal/portfolio/synth"
 	"ospo/internal/store"
+	"ospo/internal/store/storetest"
 )
 
 // benchProjects is the organisation's size for the scale benchmarks:
@@ -96,23 +97,23 @@ func BenchmarkWhereUsed(b *testing.B) {
 	}
 }
 
-// BenchmarkIngest stores a 1,000-component scan.
+// BenchmarkIngest stores a 1,000-component scan, on SQLite and (with
+// OSPO_TEST_POSTGRES) on PostgreSQL.
 func BenchmarkIngest(b *testing.B) {
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "ingest.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	pf := portfolio.New(st, portfolio.Options{})
-	pool := synth.NewPool(20000, 3, 1)
-	pr, err := pf.AddProject(ctx, "bench", portfolio.Project{Name: "p"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc := pool.Document("p", 1000)
-	for b.Loop() {
-		if _, _, err := pf.Ingest(ctx, portfolio.Ingestion{ProjectID: pr.ID, Doc: doc, Origin: "bench", Actor: "bench"}); err != nil {
-			b.Fatal(err)
-		}
+	for name, open := range map[string]func(testing.TB) *store.Store{"sqlite": storetest.SQLite, "postgres": storetest.Postgres} {
+		b.Run(name, func(b *testing.B) {
+			pf := portfolio.New(open(b), portfolio.Options{})
+			pool := synth.NewPool(20000, 3, 1)
+			pr, err := pf.AddProject(ctx, "bench", portfolio.Project{Name: "p"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			doc := pool.Document("p", 1000)
+			for b.Loop() {
+				if _, _, err := pf.Ingest(ctx, portfolio.Ingestion{ProjectID: pr.ID, Doc: doc, Origin: "bench", Actor: "bench"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
