@@ -23,16 +23,16 @@ func (p *Portfolio) Dashboard(ctx context.Context) (Dashboard, error) {
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(latest_scan_id) FROM projects`).Scan(&d.Projects, &d.Scanned); err != nil {
 		return d, fmt.Errorf("dashboard: %w", store.MapError(err))
 	}
-	var comps, allowed, review, denied sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT SUM(s.components), SUM(s.allowed), SUM(s.review), SUM(s.denied),
-		SUM(s.vuln_critical), SUM(s.vuln_high), SUM(s.vuln_medium), SUM(s.vuln_low), SUM(s.vuln_unknown)
-		FROM projects p JOIN scans s ON s.id = p.latest_scan_id`).Scan(&comps, &allowed, &review, &denied,
-		nullInt(&d.Vulns.Critical), nullInt(&d.Vulns.High), nullInt(&d.Vulns.Medium), nullInt(&d.Vulns.Low), nullInt(&d.Vulns.Unknown)); err != nil {
+	var allowed, review, denied int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.components), 0), COALESCE(SUM(s.allowed), 0), COALESCE(SUM(s.review), 0),
+		COALESCE(SUM(s.denied), 0), COALESCE(SUM(s.vuln_critical), 0), COALESCE(SUM(s.vuln_high), 0), COALESCE(SUM(s.vuln_medium), 0),
+		COALESCE(SUM(s.vuln_low), 0), COALESCE(SUM(s.vuln_unknown), 0)
+		FROM projects p JOIN scans s ON s.id = p.latest_scan_id`).Scan(&d.Components, &allowed, &review, &denied,
+		&d.Vulns.Critical, &d.Vulns.High, &d.Vulns.Medium, &d.Vulns.Low, &d.Vulns.Unknown); err != nil {
 		return d, fmt.Errorf("dashboard: %w", store.MapError(err))
 	}
-	d.Components = int(comps.Int64)
-	undecided := d.Components - int(allowed.Int64+review.Int64+denied.Int64)
-	for k, v := range map[string]int{"allow": int(allowed.Int64), "review": int(review.Int64), "deny": int(denied.Int64), "undecided": undecided} {
+	undecided := d.Components - allowed - review - denied
+	for k, v := range map[string]int{"allow": allowed, "review": review, "deny": denied, "undecided": undecided} {
 		if v > 0 {
 			d.Verdicts[k] = v
 		}
@@ -73,19 +73,6 @@ func (p *Portfolio) Dashboard(ctx context.Context) (Dashboard, error) {
 	}
 	return d, store.MapError(prows.Err())
 }
-
-type nullIntDest struct{ p *int }
-
-func (n nullIntDest) Scan(src any) error {
-	var v sql.NullInt64
-	if err := v.Scan(src); err != nil {
-		return err
-	}
-	*n.p = int(v.Int64)
-	return nil
-}
-
-func nullInt(p *int) sql.Scanner { return nullIntDest{p} }
 
 // findingsOverTime replays the scans in order: on each day with scans,
 // the counts of every project's newest scan as of the end of that day.
