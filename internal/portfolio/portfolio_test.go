@@ -449,3 +449,25 @@ func TestRepoKey(t *testing.T) {
 		}
 	}
 }
+
+func TestRefusalsAreErrInvalid(t *testing.T) {
+	st := storetest.SQLite(t)
+	pf := portfolio.New(st, portfolio.Options{})
+	// An empty organisation has a dashboard of zeros, not an error.
+	if d, err := pf.Dashboard(ctx); err != nil || d.Projects != 0 || d.Components != 0 || len(d.Verdicts) != 0 {
+		t.Errorf("empty dashboard: %+v %v", d, err)
+	}
+	for name, err := range map[string]error{
+		"name":        func() error { _, err := pf.AddProject(ctx, "t", portfolio.Project{Name: "bad name!"}); return err }(),
+		"criticality": func() error { _, err := pf.AddProject(ctx, "t", portfolio.Project{Name: "x", Criticality: "huge"}); return err }(),
+		"document":    func() error { _, _, err := pf.Ingest(ctx, portfolio.Ingestion{ProjectID: 1, Origin: "o", Actor: "a"}); return err }(),
+		"question":    func() error { _, err := pf.WhereUsed(ctx, portfolio.UsageQuery{Text: "x@>="}); return err }(),
+	} {
+		if !errors.Is(err, portfolio.ErrInvalid) || strings.HasPrefix(err.Error(), "invalid") {
+			t.Errorf("%s: %v is not a plain ErrInvalid refusal", name, err)
+		}
+	}
+	if _, err := pf.Project(ctx, 42); errors.Is(err, portfolio.ErrInvalid) || !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a missing project: %v", err)
+	}
+}
