@@ -458,10 +458,16 @@ func TestRefusalsAreErrInvalid(t *testing.T) {
 		t.Errorf("empty dashboard: %+v %v", d, err)
 	}
 	for name, err := range map[string]error{
-		"name":        func() error { _, err := pf.AddProject(ctx, "t", portfolio.Project{Name: "bad name!"}); return err }(),
-		"criticality": func() error { _, err := pf.AddProject(ctx, "t", portfolio.Project{Name: "x", Criticality: "huge"}); return err }(),
-		"document":    func() error { _, _, err := pf.Ingest(ctx, portfolio.Ingestion{ProjectID: 1, Origin: "o", Actor: "a"}); return err }(),
-		"question":    func() error { _, err := pf.WhereUsed(ctx, portfolio.UsageQuery{Text: "x@>="}); return err }(),
+		"name": func() error { _, err := pf.AddProject(ctx, "t", portfolio.Project{Name: "bad name!"}); return err }(),
+		"criticality": func() error {
+			_, err := pf.AddProject(ctx, "t", portfolio.Project{Name: "x", Criticality: "huge"})
+			return err
+		}(),
+		"document": func() error {
+			_, _, err := pf.Ingest(ctx, portfolio.Ingestion{ProjectID: 1, Origin: "o", Actor: "a"})
+			return err
+		}(),
+		"question": func() error { _, err := pf.WhereUsed(ctx, portfolio.UsageQuery{Text: "x@>="}); return err }(),
 	} {
 		if !errors.Is(err, portfolio.ErrInvalid) || strings.HasPrefix(err.Error(), "invalid") {
 			t.Errorf("%s: %v is not a plain ErrInvalid refusal", name, err)
