@@ -180,7 +180,7 @@ registered are left as they are.`,
 
 	var all, wait bool
 	var workers int
-	var policyFile, riskFile string
+	var judge judgeFlags
 	scanCmd := &cobra.Command{
 		Use:   "scan [NAME…] [--all]",
 		Short: "Queue scans of registered projects (run by ospo serve or ospo worker, or here with --wait)",
@@ -189,14 +189,7 @@ registered are left as they are.`,
 			if all == (len(args) > 0) {
 				return usageError{errors.New("name projects or give --all")}
 			}
-			var pol *policy.Policy
-			if policyFile != "" {
-				var err error
-				if pol, err = policy.Load(policyFile); err != nil {
-					return usageError{err}
-				}
-			}
-			weights, err := riskWeights(riskFile)
+			pol, weights, err := judge.load()
 			if err != nil {
 				return err
 			}
@@ -211,8 +204,7 @@ registered are left as they are.`,
 	scanCmd.Flags().BoolVar(&all, "all", false, "every registered project with a source")
 	scanCmd.Flags().BoolVar(&wait, "wait", false, "run the queued jobs in this process and return when none is left")
 	scanCmd.Flags().IntVar(&workers, "workers", 2, "jobs run at once with --wait")
-	scanCmd.Flags().StringVar(&policyFile, "policy", "", "policy deciding the scans run with --wait (default: built-in)")
-	scanCmd.Flags().StringVar(&riskFile, "risk-config", "", "risk weights for the scans run with --wait (YAML, see docs/risk.md)")
+	judge.register(scanCmd.Flags(), "the scans run with --wait")
 
 	cmd.AddCommand(add, imp, ls, scanCmd)
 	return cmd

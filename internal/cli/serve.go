@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"ospo/internal/access"
 	"ospo/internal/demo"
@@ -38,8 +39,7 @@ type serveOptions struct {
 	dbf        dbFlag
 	addr       string
 	demo       bool
-	policyFile string
-	riskFile   string
+	judge      judgeFlags
 	workers    int
 	webhook    string
 	publicURL  string
@@ -83,8 +83,7 @@ give --public-url https://… so that cookies are marked Secure.`,
 	o.dbf.register(fl)
 	fl.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT)")
 	fl.BoolVar(&o.demo, "demo", false, "start with a demo organisation of real projects (on a separate database unless --db is given)")
-	fl.StringVar(&o.policyFile, "policy", "", "policy file deciding scans run by the portal's jobs and shown on the policy page (default: built-in)")
-	fl.StringVar(&o.riskFile, "risk-config", "", "risk weights (YAML, see docs/risk.md; default: built-in)")
+	o.judge.register(fl, "the portal's scan jobs (and shown on its policy page)")
 	fl.IntVar(&o.workers, "workers", 2, "jobs run at once in this process (0: only enqueue, for ospo worker processes on PostgreSQL)")
 	fl.StringVar(&o.webhook, "webhook", "", "Slack-compatible webhook told of newly denied components, new critical vulnerabilities and health drops (default $OSPO_WEBHOOK)")
 	fl.StringVar(&o.publicURL, "public-url", "", "the portal's address as users reach it, for links in notifications; https:// marks cookies Secure")
@@ -109,13 +108,7 @@ func serve(ctx context.Context, e *env, o serveOptions, ready chan<- string) err
 	if o.webhook == "" {
 		o.webhook = os.Getenv("OSPO_WEBHOOK")
 	}
-	pol := policy.Default()
-	if o.policyFile != "" {
-		if pol, err = policy.Load(o.policyFile); err != nil {
-			return usageError{err}
-		}
-	}
-	rcfg, err := riskWeights(o.riskFile)
+	pol, rcfg, err := o.judge.load()
 	if err != nil {
 		return err
 	}
@@ -173,7 +166,7 @@ func serve(ctx context.Context, e *env, o serveOptions, ready chan<- string) err
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{Portfolio: pf, Access: acc, Limiter: access.NewLimiter(), Store: st, Policy: pol, PolicyPath: o.policyFile,
+	srv, err := web.New(web.Config{Portfolio: pf, Access: acc, Limiter: access.NewLimiter(), Store: st, Policy: pol, PolicyPath: o.judge.policyFile,
 		OIDC: oidc, Jobs: jobAdapter{q: q, pf: pf}, Vulns: vulns, Demo: hint, SecureCookies: strings.HasPrefix(o.publicURL, "https://"),
 		Version: version(), Logger: log, OnDelta: onDelta})
 	if err != nil {
@@ -314,14 +307,32 @@ func newPortfolio(st *store.Store, weights risk.Config) *portfolio.Portfolio {
 	})
 }
 
-// riskWeights loads --risk-config, the built-in weights when none.
-func riskWeights(file string) (risk.Config, error) {
-	if file == "" {
-		return risk.Default(), nil
+// judgeFlags are --policy and --risk-config of the commands that store
+// scans (serve, worker, projects scan): the policy that decides them and
+// the weights that score them. Give every process the same.
+type judgeFlags struct{ policyFile, riskFile string }
+
+func (f *judgeFlags) register(fl *pflag.FlagSet, what string) {
+	fl.StringVar(&f.policyFile, "policy", "", "policy file that decides "+what+" (default: the built-in defaults; a policy inside a scanned repository is never used)")
+	fl.StringVar(&f.riskFile, "risk-config", "", "risk weights scoring "+what+" (YAML, see docs/risk.md; default: built-in)")
+}
+
+// load reads the policy and the weights, the built-in ones when no file
+// is named.
+func (f judgeFlags) load() (*policy.Policy, risk.Config, error) {
+	pol := policy.Default()
+	if f.policyFile != "" {
+		var err error
+		if pol, err = policy.Load(f.policyFile); err != nil {
+			return nil, risk.Config{}, usageError{err}
+		}
 	}
-	c, err := risk.LoadConfig(file)
+	if f.riskFile == "" {
+		return pol, risk.Default(), nil
+	}
+	w, err := risk.LoadConfig(f.riskFile)
 	if err != nil {
-		return c, usageError{err}
+		return nil, risk.Config{}, usageError{err}
 	}
-	return c, nil
+	return pol, w, nil
 }

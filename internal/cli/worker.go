@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"ospo/internal/jobs"
-	"ospo/internal/policy"
 	"ospo/internal/portfolio"
 	"ospo/internal/store"
 	"ospo/internal/vuln"
@@ -24,13 +23,12 @@ func newWorkerCmd(e *env) *cobra.Command {
 	var (
 		dbf         dbFlag
 		concurrency int
-		policyFile  string
+		judge       judgeFlags
 		cloneDir    string
 		rescueAfter time.Duration
 		grace       time.Duration
 		noVulns     bool
 		untilIdle   bool
-		riskFile    string
 	)
 	cmd := &cobra.Command{
 		Use:   "worker",
@@ -59,14 +57,7 @@ jobs finish for --grace; with --until-idle it stops once no job is left.`,
 			if rescueAfter <= 0 {
 				return usageError{fmt.Errorf("--rescue-after must be positive, not %s", rescueAfter)}
 			}
-			var pol *policy.Policy
-			if policyFile != "" {
-				var err error
-				if pol, err = policy.Load(policyFile); err != nil {
-					return usageError{err}
-				}
-			}
-			weights, err := riskWeights(riskFile)
+			pol, weights, err := judge.load()
 			if err != nil {
 				return err
 			}
@@ -132,8 +123,7 @@ jobs finish for --grace; with --until-idle it stops once no job is left.`,
 	fl := cmd.Flags()
 	dbf.register(fl)
 	fl.IntVar(&concurrency, "concurrency", runtime.NumCPU(), "jobs this process runs at once")
-	fl.StringVar(&policyFile, "policy", "", "policy file that decides every scan (default: the built-in defaults)")
-	fl.StringVar(&riskFile, "risk-config", "", "risk weights (YAML, see docs/risk.md; default: built-in); give the portal the same")
+	judge.register(fl, "every scan")
 	fl.StringVar(&cloneDir, "clone-dir", "", "where repositories given by URL are cloned, one directory per job (default: the system's temporary directory)")
 	fl.DurationVar(&rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it counts as lost with its worker and is run again")
 	fl.DurationVar(&grace, "grace", time.Minute, "on interrupt, how long running jobs may take to finish")
