@@ -5,19 +5,25 @@ import (
 	"time"
 )
 
-func (s *Server) apiJobs(w http.ResponseWriter, r *http.Request) error {
+// jobs lists the newest jobs, as many as the request's limit asks.
+func (s *Server) jobs(r *http.Request) ([]Job, error) {
 	if s.cfg.Jobs == nil {
-		return errNoJobs
+		return nil, errNoJobs
 	}
 	limit, _, err := paging(r.URL.Query())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	js, err := s.cfg.Jobs.Jobs(r.Context(), limit)
+	return nonNil(js), err
+}
+
+func (s *Server) apiJobs(w http.ResponseWriter, r *http.Request) error {
+	js, err := s.jobs(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(js))
+	writeJSON(w, http.StatusOK, js)
 	return nil
 }
 
@@ -54,18 +60,11 @@ func (jobsView) Cancellable(state string) bool {
 }
 
 func (s *Server) jobsPage(w http.ResponseWriter, r *http.Request) error {
-	if s.cfg.Jobs == nil {
-		return errNoJobs
-	}
-	limit, _, err := paging(r.URL.Query())
+	js, err := s.jobs(r)
 	if err != nil {
 		return err
 	}
-	js, err := s.cfg.Jobs.Jobs(r.Context(), limit)
-	if err != nil {
-		return err
-	}
-	v := jobsView{Jobs: nonNil(js), Names: map[int64]string{}}
+	v := jobsView{Jobs: js, Names: map[int64]string{}}
 	for _, j := range js {
 		if _, ok := v.Names[j.ProjectID]; ok || j.ProjectID == 0 {
 			continue
