@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -84,6 +85,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	db.SetMaxOpenConns(sqliteMaxConns)
 	db.SetMaxIdleConns(sqliteMaxConns)
 	s := &Store{db: db, dialect: SQLite, path: path}
+	if err := firstConnect(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, MapError(err))
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		err = MapError(err)
@@ -93,6 +98,30 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// firstConnect opens the store's first SQLite connection. Switching a new
+// file to WAL needs the file to itself, and SQLite answers "busy" to a
+// connection that opens meanwhile without calling the busy handler, so
+// processes (or goroutines) opening a new database together would fail
+// at once. The first connection is therefore retried, with growing
+// pauses, for as long as the busy timeout allows. Once the file is in
+// WAL mode the switch is a no-op and this returns at the first try.
+func firstConnect(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeoutMillis * time.Millisecond)
+	pause := time.Millisecond
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || !errors.Is(MapError(err), ErrBusy) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 100*time.Millisecond)
+	}
 }
 
 // sqliteDSN builds the driver's URI for path: WAL so readers never wait
