@@ -109,7 +109,7 @@ func FuzzIDToken(f *testing.F) {
 	ctx := context.Background()
 	good := key.sign(f, claims)
 	// The good seed must pass, or the fuzz target proves nothing.
-	if id, err := o.Exchange(ctx, p.code(good), "n"); err != nil || id != want {
+	if id, err := o.Exchange(ctx, p.code(good), "n", testVerifier); err != nil || id != want {
 		f.Fatalf("the good seed: %+v, %v", id, err)
 	}
 	parts := strings.Split(good, ".")
@@ -122,7 +122,7 @@ func FuzzIDToken(f *testing.F) {
 	f.Add("a.b.c")
 	pub := key.priv.Public().(ed25519.PublicKey)
 	f.Fuzz(func(t *testing.T, tok string) {
-		id, err := o.Exchange(ctx, p.code(tok), "n")
+		id, err := o.Exchange(ctx, p.code(tok), "n", testVerifier)
 		if err != nil {
 			if !errors.Is(err, ErrBadCredentials) && !errors.Is(err, ErrExpired) && !errors.Is(err, ErrDomain) {
 				t.Fatalf("token %q refused without a sentinel error: %v", tok, err)
@@ -166,7 +166,7 @@ func FuzzTokenResponse(f *testing.F) {
 		return b
 	}
 	goodBody := body(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 300, "id_token": good})
-	if id, err := o.Exchange(ctx, p.rawAnswer(200, goodBody), "n"); err != nil || id != want {
+	if id, err := o.Exchange(ctx, p.rawAnswer(200, goodBody), "n", testVerifier); err != nil || id != want {
 		f.Fatalf("the good seed: %+v, %v", id, err)
 	}
 	f.Add(uint16(0), goodBody)
@@ -178,7 +178,7 @@ func FuzzTokenResponse(f *testing.F) {
 	f.Add(uint16(301), []byte("<html>moved</html>"))
 	f.Add(uint16(0), []byte("access_token=at&id_token="+good))
 	f.Fuzz(func(t *testing.T, status uint16, body []byte) {
-		id, err := o.Exchange(ctx, p.rawAnswer(200+int(status)%400, body), "n")
+		id, err := o.Exchange(ctx, p.rawAnswer(200+int(status)%400, body), "n", testVerifier)
 		if err == nil && id != want {
 			t.Fatalf("answer %d %q accepted as %+v", 200+int(status)%400, body, id)
 		}

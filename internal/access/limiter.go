@@ -41,11 +41,15 @@ type Limiter struct {
 }
 
 // NewLimiter is a Limiter with the default budgets.
-func NewLimiter() *Limiter {
+func NewLimiter() *Limiter { return NewLimiterClock(time.Now) }
+
+// NewLimiterClock is a Limiter with the default budgets that reads the
+// time from now, for tests whose attempts take longer than a refill.
+func NewLimiterClock(now func() time.Time) *Limiter {
 	return &Limiter{
 		ips:      newBuckets(rate.Every(ipEvery), ipBurst, limiterKeys),
 		accounts: newBuckets(rate.Every(accountEvery), accountBurst, limiterKeys),
-		now:      time.Now,
+		now:      now,
 	}
 }
 

@@ -270,25 +270,35 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// AuthCodeURL is where to send the browser to sign in. state and nonce
-// are fresh random values the caller keeps (in a short-lived cookie) and
-// hands back: state to compare with the callback's, nonce to Exchange.
-func (o *OIDC) AuthCodeURL(state, nonce string) string {
-	return o.oauth.AuthCodeURL(state, oidc.Nonce(nonce))
+// NewVerifier is a fresh PKCE code verifier (RFC 7636) for one sign-in.
+func NewVerifier() string { return oauth2.GenerateVerifier() }
+
+// AuthCodeURL is where to send the browser to sign in. state, nonce and
+// verifier are fresh random values the caller keeps (in a short-lived
+// cookie) and hands back: state to compare with the callback's, nonce
+// and verifier to Exchange. The provider is sent only the verifier's
+// SHA-256 challenge, so a code intercepted on its way back is useless
+// without the cookie.
+func (o *OIDC) AuthCodeURL(state, nonce, verifier string) string {
+	return o.oauth.AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))
 }
 
-// Exchange trades the callback's code for an ID token and returns the
+// Exchange trades the callback's code, with the PKCE verifier its
+// AuthCodeURL was made with, for an ID token and returns the
 // identity in it after checking the token's signature against the
 // provider's keys, its issuer, audience, authorized party, expiry,
 // subject and nonce, and — when domains are restricted — that the e-mail
 // is verified and in an allowed domain. A token that fails a check wraps
 // ErrBadCredentials (ErrExpired for an expired one, ErrDomain for a
 // refused domain).
-func (o *OIDC) Exchange(ctx context.Context, code, nonce string) (Identity, error) {
+func (o *OIDC) Exchange(ctx context.Context, code, nonce, verifier string) (Identity, error) {
 	if nonce == "" {
 		return Identity{}, fmt.Errorf("OIDC sign-in: %w: no nonce", ErrInvalid)
 	}
-	tok, err := o.oauth.Exchange(oidc.ClientContext(ctx, o.client), code)
+	if verifier == "" {
+		return Identity{}, fmt.Errorf("OIDC sign-in: %w: no PKCE verifier", ErrInvalid)
+	}
+	tok, err := o.oauth.Exchange(oidc.ClientContext(ctx, o.client), code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		return Identity{}, fmt.Errorf("OIDC sign-in: %w", exchangeError(err))
 	}

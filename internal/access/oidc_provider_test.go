@@ -117,13 +117,15 @@ type provider struct {
 	clientID, clientSecret string
 	redirect               string
 
-	mu        sync.Mutex
-	keys      []testKey         // published in the key set
-	codes     map[string]string // code → ID token to hand out
-	answers   map[string]answer // code → whole token endpoint answer
-	jwksFetch int
-	next      int
-	issuer    string // in the discovery document; srv.URL unless changed
+	mu    sync.Mutex
+	keys  []testKey         // published in the key set
+	codes map[string]string // code → ID token to hand out
+	// challenges are the PKCE challenges the codes were issued for.
+	challenges map[string]string
+	answers    map[string]answer // code → whole token endpoint answer
+	jwksFetch  int
+	next       int
+	issuer     string // in the discovery document; srv.URL unless changed
 	// extraJWKs are published in the key set before keys.
 	extraJWKs []map[string]any
 	// padding is the length of an unused member added to the discovery
@@ -140,7 +142,7 @@ type answer struct {
 func newProvider(t testing.TB, keys ...testKey) *provider {
 	t.Helper()
 	p := &provider{clientID: "ospo", clientSecret: "s3cret", redirect: "https://ospo.example/auth/callback", keys: keys,
-		codes: map[string]string{}, answers: map[string]answer{}}
+		codes: map[string]string{}, challenges: map[string]string{}, answers: map[string]answer{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
@@ -178,8 +180,10 @@ func newProvider(t testing.TB, keys ...testKey) *provider {
 		}
 		p.mu.Lock()
 		tok, known := p.codes[r.PostFormValue("code")]
+		challenge := p.challenges[r.PostFormValue("code")]
 		ans, raw := p.answers[r.PostFormValue("code")]
 		delete(p.codes, r.PostFormValue("code")) // codes are single use
+		delete(p.challenges, r.PostFormValue("code"))
 		delete(p.answers, r.PostFormValue("code"))
 		p.mu.Unlock()
 		if raw {
@@ -188,7 +192,8 @@ func newProvider(t testing.TB, keys ...testKey) *provider {
 			w.Write(ans.body)
 			return
 		}
-		if !known || r.PostFormValue("grant_type") != "authorization_code" || r.PostFormValue("redirect_uri") != p.redirect {
+		if !known || r.PostFormValue("grant_type") != "authorization_code" || r.PostFormValue("redirect_uri") != p.redirect ||
+			s256(r.PostFormValue("code_verifier")) != challenge {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
 			w.Write([]byte(`{"error":"invalid_grant"}`))
@@ -212,13 +217,28 @@ func (p *provider) config() OIDCConfig {
 	return OIDCConfig{Issuer: p.srv.URL, ClientID: p.clientID, ClientSecret: p.clientSecret, RedirectURL: p.redirect}
 }
 
-// code registers idToken and returns the code that gets it.
-func (p *provider) code(idToken string) string {
+// testVerifier is the PKCE verifier the tests' codes are issued for.
+const testVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+
+// s256 is a PKCE S256 challenge (RFC 7636 section 4.2).
+func s256(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return b64u(sum[:])
+}
+
+// code registers idToken for the challenge of testVerifier and returns
+// the code that gets it.
+func (p *provider) code(idToken string) string { return p.codeFor(idToken, s256(testVerifier)) }
+
+// codeFor registers idToken and the PKCE challenge the code was issued
+// for, and returns the code.
+func (p *provider) codeFor(idToken, challenge string) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.next++
 	c := "code-" + strconv.Itoa(p.next)
 	p.codes[c] = idToken
+	p.challenges[c] = challenge
 	return c
 }
 

@@ -30,19 +30,20 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		u, err := url.Parse(o.AuthCodeURL("state-123", "nonce-456"))
+		u, err := url.Parse(o.AuthCodeURL("state-123", "nonce-456", testVerifier))
 		if err != nil {
 			t.Fatal(err)
 		}
 		q := u.Query()
 		if u.Host != strings.TrimPrefix(p.srv.URL, "http://") || u.Path != "/authorize" ||
 			q.Get("client_id") != "ospo" || q.Get("redirect_uri") != p.redirect || q.Get("response_type") != "code" ||
-			q.Get("state") != "state-123" || q.Get("nonce") != "nonce-456" || q.Get("scope") != "openid email profile" {
+			q.Get("state") != "state-123" || q.Get("nonce") != "nonce-456" || q.Get("scope") != "openid email profile" ||
+			q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") != s256(testVerifier) {
 			t.Errorf("AuthCodeURL = %s", u)
 		}
 
 		code := p.code(key.sign(t, p.claims("nonce-456", time.Now())))
-		id, err := o.Exchange(ctx, code, "nonce-456")
+		id, err := o.Exchange(ctx, code, "nonce-456", testVerifier)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,8 +51,17 @@ func TestOIDCSignInEndToEnd(t *testing.T) {
 		if diff := cmp.Diff(want, id); diff != "" {
 			t.Errorf("Exchange (-want +got):\n%s", diff)
 		}
-		if _, err := o.Exchange(ctx, code, "nonce-456"); err == nil {
+		if _, err := o.Exchange(ctx, code, "nonce-456", testVerifier); err == nil {
 			t.Error("a code was accepted twice")
+		}
+		// PKCE: a code taken on its way back is refused with any other
+		// verifier, and an exchange without one is not even sent.
+		stolen := p.code(key.sign(t, p.claims("nonce-456", time.Now())))
+		if _, err := o.Exchange(ctx, stolen, "nonce-456", NewVerifier()); !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), "invalid_grant") {
+			t.Errorf("a code with another verifier: %v", err)
+		}
+		if _, err := o.Exchange(ctx, p.code(key.sign(t, p.claims("nonce-456", time.Now()))), "nonce-456", ""); !errors.Is(err, ErrInvalid) {
+			t.Errorf("an exchange without a verifier: %v", err)
 		}
 
 		user, err := s.UserForIdentity(ctx, id, o.DefaultRole())
@@ -133,7 +143,7 @@ func TestOIDCRefusesBadTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			id, err := o.Exchange(ctx, p.code(tt.token), tt.nonce)
+			id, err := o.Exchange(ctx, p.code(tt.token), tt.nonce, testVerifier)
 			if tt.want == nil {
 				if err != nil || id.Subject != "248289761001" {
 					t.Errorf("Exchange = %+v, %v; want success", id, err)
@@ -145,7 +155,7 @@ func TestOIDCRefusesBadTokens(t *testing.T) {
 			}
 		})
 	}
-	if _, err := o.Exchange(ctx, p.code(good), ""); !errors.Is(err, ErrInvalid) {
+	if _, err := o.Exchange(ctx, p.code(good), "", testVerifier); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Exchange without a nonce: error = %v, want ErrInvalid", err)
 	}
 }
@@ -159,7 +169,7 @@ func TestOIDCAlgorithms(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range keys {
-		if _, err := o.Exchange(ctx, p.code(k.sign(t, p.claims("n", time.Now()))), "n"); err != nil {
+		if _, err := o.Exchange(ctx, p.code(k.sign(t, p.claims("n", time.Now()))), "n", testVerifier); err != nil {
 			t.Errorf("%s token: %v", k.alg, err)
 		}
 	}
@@ -168,7 +178,7 @@ func TestOIDCAlgorithms(t *testing.T) {
 	// RS256, PS256, ES256 and EdDSA.
 	rs384 := keys[0]
 	rs384.alg = "RS384"
-	if _, err := o.Exchange(ctx, p.code(rs384.sign(t, p.claims("n", time.Now()))), "n"); !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), `"RS384"`) {
+	if _, err := o.Exchange(ctx, p.code(rs384.sign(t, p.claims("n", time.Now()))), "n", testVerifier); !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), `"RS384"`) {
 		t.Errorf("RS384 token: error = %v, want ErrBadCredentials naming RS384", err)
 	}
 }
@@ -182,7 +192,7 @@ func TestOIDCKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	signIn := func(k testKey) error {
-		_, err := o.Exchange(ctx, p.code(k.sign(t, p.claims("n", time.Now()))), "n")
+		_, err := o.Exchange(ctx, p.code(k.sign(t, p.claims("n", time.Now()))), "n", testVerifier)
 		return err
 	}
 	// Each step: the key that signs, whether the token is accepted, and
@@ -252,7 +262,7 @@ func TestOIDCDomains(t *testing.T) {
 		} else {
 			c["email_verified"] = tt.verified
 		}
-		_, err := o.Exchange(ctx, p.code(key.sign(t, c)), "n")
+		_, err := o.Exchange(ctx, p.code(key.sign(t, c)), "n", testVerifier)
 		if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
 			t.Errorf("%q verified=%v: error = %v, want %v", tt.email, tt.verified, err, tt.want)
 		}
@@ -270,7 +280,7 @@ func TestOIDCProviderErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = o.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n")
+	_, err = o.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n", testVerifier)
 	if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), "invalid_client") {
 		t.Errorf("wrong client secret: error = %v", err)
 	}
@@ -385,7 +395,7 @@ func TestOIDCKeySets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = o.Exchange(ctx, p.code(tt.signer.sign(t, p.claims("n", time.Now()))), "n")
+			_, err = o.Exchange(ctx, p.code(tt.signer.sign(t, p.claims("n", time.Now()))), "n", testVerifier)
 			if tt.ok && err != nil || !tt.ok && !errors.Is(err, ErrBadCredentials) {
 				t.Errorf("error = %v, want ok=%v", err, tt.ok)
 			}
@@ -404,7 +414,7 @@ func TestOIDCHTTPClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n"); err != nil {
+	if _, err := o.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n", testVerifier); err != nil {
 		t.Fatal(err)
 	}
 	// Every request to the provider goes through the configured client.
@@ -428,11 +438,11 @@ func TestOIDCBoundsAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.setPadding(maxProviderAnswer - 1000)
-	if _, err := under.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n"); err != nil {
+	if _, err := under.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n", testVerifier); err != nil {
 		t.Errorf("key set just under the bound: %v", err)
 	}
 	p.setPadding(maxProviderAnswer)
-	if _, err := over.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n"); !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), "larger than") {
+	if _, err := over.Exchange(ctx, p.code(key.sign(t, p.claims("n", time.Now()))), "n", testVerifier); !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("key set over the bound: error = %v, want ErrBadCredentials mentioning the size", err)
 	}
 	if _, err := NewOIDC(ctx, p.config()); err == nil || !strings.Contains(err.Error(), "larger than") {

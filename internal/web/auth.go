@@ -46,7 +46,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	view := signinView{Next: next, Name: name, Demo: s.cfg.Demo}
-	if s.cfg.Limiter != nil && !s.cfg.Limiter.Allow(r.RemoteAddr, name) {
+	if s.cfg.Limiter != nil && !s.cfg.Limiter.Allow(s.clientAddr(r), name) {
 		w.Header().Set("Retry-After", "60")
 		view.Problem = "Too many sign-in attempts. Wait a minute and try again."
 		s.renderStatus(w, r, http.StatusTooManyRequests, "signin", "Sign in", view)
@@ -66,7 +66,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s.cfg.Limiter != nil {
-		s.cfg.Limiter.Reset(r.RemoteAddr, name)
+		s.cfg.Limiter.Reset(s.clientAddr(r), name)
 	}
 	return s.startSession(w, r, u, next)
 }
@@ -99,8 +99,8 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// oidcCookie holds the state, nonce and destination of a sign-in at the
-// OpenID Connect provider for the few minutes it takes.
+// oidcCookie holds the state, nonce, PKCE verifier and destination of a
+// sign-in at the OpenID Connect provider for the few minutes it takes.
 const oidcCookie = "ospo_oidc"
 
 func randomToken() string {
@@ -109,16 +109,16 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// oidcLogin sends the browser to the provider with a fresh state and
-// nonce, kept in a short-lived cookie for the callback.
+// oidcLogin sends the browser to the provider with a fresh state, nonce
+// and PKCE verifier, kept in a short-lived cookie for the callback.
 func (s *Server) oidcLogin(w http.ResponseWriter, r *http.Request) error {
-	state, nonce := randomToken(), randomToken()
+	state, nonce, verifier := randomToken(), randomToken(), access.NewVerifier()
 	next := base64.RawURLEncoding.EncodeToString([]byte(safeNext(r.URL.Query().Get("next"))))
 	http.SetCookie(w, &http.Cookie{
-		Name: oidcCookie, Value: state + "." + nonce + "." + next, Path: "/auth/oidc/", MaxAge: 600,
+		Name: oidcCookie, Value: state + "." + nonce + "." + verifier + "." + next, Path: "/auth/oidc/", MaxAge: 600,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode,
 	})
-	http.Redirect(w, r, s.cfg.OIDC.AuthCodeURL(state, nonce), http.StatusSeeOther)
+	http.Redirect(w, r, s.cfg.OIDC.AuthCodeURL(state, nonce, verifier), http.StatusSeeOther)
 	return nil
 }
 
@@ -141,14 +141,14 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 		return refuse("The sign-in took too long or was not started here. Try again.")
 	}
 	parts := strings.Split(c.Value, ".")
-	if len(parts) != 3 || subtle.ConstantTimeCompare([]byte(parts[0]), []byte(q.Get("state"))) != 1 {
+	if len(parts) != 4 || subtle.ConstantTimeCompare([]byte(parts[0]), []byte(q.Get("state"))) != 1 {
 		return refuse("The sign-in answer does not belong to this browser's sign-in. Try again.")
 	}
-	nextBytes, err := base64.RawURLEncoding.DecodeString(parts[2])
+	nextBytes, err := base64.RawURLEncoding.DecodeString(parts[3])
 	if err != nil {
 		return refuse("The sign-in cookie is damaged. Try again.")
 	}
-	id, err := s.cfg.OIDC.Exchange(r.Context(), q.Get("code"), parts[1])
+	id, err := s.cfg.OIDC.Exchange(r.Context(), q.Get("code"), parts[1], parts[2])
 	switch {
 	case errors.Is(err, access.ErrDomain):
 		return refuse("Your e-mail domain may not sign in here.")

@@ -30,9 +30,10 @@ type oidcProvider struct {
 	key      *rsa.PrivateKey
 	redirect string
 
-	mu    sync.Mutex
-	codes map[string]string // code → nonce
-	next  int
+	mu         sync.Mutex
+	codes      map[string]string // code → nonce
+	challenges map[string]string // code → PKCE challenge
+	next       int
 }
 
 func newOIDCProvider(t *testing.T, redirect string) *oidcProvider {
@@ -41,7 +42,7 @@ func newOIDCProvider(t *testing.T, redirect string) *oidcProvider {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &oidcProvider{key: key, redirect: redirect, codes: map[string]string{}}
+	p := &oidcProvider{key: key, redirect: redirect, codes: map[string]string{}, challenges: map[string]string{}}
 	b64 := base64.RawURLEncoding.EncodeToString
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
@@ -61,10 +62,15 @@ func newOIDCProvider(t *testing.T, redirect string) *oidcProvider {
 			http.Error(w, "bad client", http.StatusBadRequest)
 			return
 		}
+		if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 {
+			http.Error(w, "PKCE with S256 is required", http.StatusBadRequest)
+			return
+		}
 		p.mu.Lock()
 		p.next++
 		code := "code-" + strconv.Itoa(p.next)
 		p.codes[code] = q.Get("nonce")
+		p.challenges[code] = q.Get("code_challenge")
 		p.mu.Unlock()
 		http.Redirect(w, r, p.redirect+"?"+url.Values{"code": {code}, "state": {q.Get("state")}}.Encode(), http.StatusFound)
 	})
@@ -72,9 +78,12 @@ func newOIDCProvider(t *testing.T, redirect string) *oidcProvider {
 		w.Header().Set("Content-Type", "application/json")
 		p.mu.Lock()
 		nonce, ok := p.codes[r.PostFormValue("code")]
+		challenge := p.challenges[r.PostFormValue("code")]
 		delete(p.codes, r.PostFormValue("code"))
+		delete(p.challenges, r.PostFormValue("code"))
 		p.mu.Unlock()
-		if !ok {
+		sum := sha256.Sum256([]byte(r.PostFormValue("code_verifier")))
+		if !ok || b64(sum[:]) != challenge {
 			w.WriteHeader(http.StatusBadRequest)
 			w.Write([]byte(`{"error":"invalid_grant"}`))
 			return
@@ -192,6 +201,16 @@ func TestOIDCSignIn(t *testing.T) {
 	w = callbackReq(back, flow)
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("the right callback after the refusals: %d", w.Code)
+	}
+	// PKCE: the code and state are right but the flow cookie carries
+	// another verifier (as a code stolen on its way back would need):
+	// the provider refuses the exchange.
+	flow, back = login()
+	parts := strings.Split(flow.Value, ".")
+	parts[2] = access.NewVerifier()
+	forged := &http.Cookie{Name: flow.Name, Value: strings.Join(parts, ".")}
+	if w := callbackReq(back, forged); w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "could not be verified") {
+		t.Errorf("a callback with another verifier: %d\n%s", w.Code, truncate(w.Body.String(), 300))
 	}
 	if w := callbackReq(back, flow); w.Code != http.StatusUnauthorized {
 		t.Errorf("a code used twice: %d", w.Code)
