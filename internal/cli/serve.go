@@ -36,17 +36,19 @@ import (
 
 // serveOptions are serve's flags.
 type serveOptions struct {
-	dbf        dbFlag
-	addr       string
-	demo       bool
-	judge      judgeFlags
-	workers    int
-	webhook    string
-	publicURL  string
-	admin      string
-	oidc       access.OIDCConfig
-	oidcRole   string
-	oidcDomain []string
+	dbf       dbFlag
+	addr      string
+	demo      bool
+	judge     judgeFlags
+	workers   int
+	webhook   string
+	publicURL string
+	// trustedProxies are the --trusted-proxy values.
+	trustedProxies []string
+	admin          string
+	oidc           access.OIDCConfig
+	oidcRole       string
+	oidcDomain     []string
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -92,6 +94,7 @@ give --public-url https://… so that cookies are marked Secure.`,
 	fl.StringVar(&o.oidc.ClientID, "oidc-client-id", "", "OpenID Connect client id")
 	fl.StringVar(&o.oidcRole, "oidc-role", "viewer", "role of accounts created at their first single sign-on")
 	fl.StringSliceVar(&o.oidcDomain, "oidc-domain", nil, "e-mail domains allowed to sign on (default: any)")
+	fl.StringSliceVar(&o.trustedProxies, "trusted-proxy", nil, "reverse proxy address or CIDR block whose X-Forwarded-For names the client, for sign-in limits and logs (repeatable)")
 	return cmd
 }
 
@@ -111,6 +114,10 @@ func serve(ctx context.Context, e *env, o serveOptions, ready chan<- string) err
 	pol, rcfg, err := o.judge.load()
 	if err != nil {
 		return err
+	}
+	proxies, err := web.ParseTrustedProxies(o.trustedProxies)
+	if err != nil {
+		return usageError{err}
 	}
 	st, err := store.Open(ctx, loc)
 	if err != nil {
@@ -166,7 +173,7 @@ func serve(ctx context.Context, e *env, o serveOptions, ready chan<- string) err
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{Portfolio: pf, Access: acc, Limiter: access.NewLimiter(), Store: st, Policy: pol, PolicyPath: o.judge.policyFile,
+	srv, err := web.New(web.Config{Portfolio: pf, Access: acc, Limiter: access.NewLimiter(), TrustedProxies: proxies, Store: st, Policy: pol, PolicyPath: o.judge.policyFile,
 		OIDC: oidc, Jobs: jobAdapter{q: q, pf: pf}, Vulns: vulns, Demo: hint, SecureCookies: strings.HasPrefix(o.publicURL, "https://"),
 		Version: version(), Logger: log, OnDelta: onDelta})
 	if err != nil {

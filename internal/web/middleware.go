@@ -48,7 +48,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		if h := r.Header.Get("Authorization"); h != "" {
 			// Refusals are logged here: they never reach the request log.
 			refuse := func(msg string) {
-				s.log.Warn("API token refused", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr, "reason", msg)
+				s.log.Warn("API token refused", "method", r.Method, "path", r.URL.Path, "remote", s.clientAddr(r), "reason", msg)
 				s.unauthorized(w, r, msg)
 			}
 			scheme, secret, ok := strings.Cut(h, " ")
@@ -223,7 +223,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			level = slog.LevelWarn
 		}
 		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"duration", s.now().Sub(start), "user", actor(r), "remote", r.RemoteAddr)
+			"duration", s.now().Sub(start), "user", actor(r), "remote", s.clientAddr(r))
 	})
 }
 

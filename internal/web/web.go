@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"ospo/internal/access"
@@ -80,7 +81,11 @@ type Config struct {
 	Access    *access.Service
 	// Limiter limits sign-in attempts; nil means no limit.
 	Limiter *access.Limiter
-	Store   *store.Store
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for sign-in limits and logs); none means the peer of
+	// the connection is the client.
+	TrustedProxies []netip.Prefix
+	Store          *store.Store
 	// Policy is the loaded policy (nil: the defaults) and PolicyPath the
 	// file it came from, shown on the policy page.
 	Policy     *policy.Policy
