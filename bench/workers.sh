@@ -15,6 +15,11 @@
 # separated directories) replaces the projects copied, e.g. the Python
 # fixtures, whose license texts make scans CPU-bound:
 #   SRCS="internal/inventory/python/testdata" bench/workers.sh 60
+# QUOTA (a fraction of one core, e.g. 0.4; needs root and the cgroup CPU
+# controller) runs each worker process in its own CPU cgroup with that
+# quota: a model of workers on separate small machines, for a machine
+# with too few cores to show the queue's scaling otherwise. The
+# PostgreSQL server is not limited.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-200}
@@ -57,6 +62,26 @@ else
 fi
 echo "$(nproc) cores; $N repositories from: ${SRCS[*]}"
 
+# cgroup_run I CMD...: CMD in CPU cgroup ospo-bench-I limited to QUOTA.
+cgroup_run() {
+  local i=$1; shift
+  local period=100000 quota dir
+  quota=$(printf '%.0f' "$(echo "$QUOTA * $period" | bc -l)")
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    dir=/sys/fs/cgroup/ospo-bench-$i
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
+    mkdir -p "$dir"; echo "$quota $period" >"$dir/cpu.max"
+  else
+    dir=/sys/fs/cgroup/cpu/ospo-bench-$i
+    mkdir -p "$dir"; echo "$period" >"$dir/cpu.cfs_period_us"; echo "$quota" >"$dir/cpu.cfs_quota_us"
+  fi
+  bash -c 'echo $BASHPID >"$1/cgroup.procs"; shift; exec "$@"' _ "$dir" "$@"
+}
+if [ -n "${QUOTA:-}" ]; then
+  echo "each worker process limited to $QUOTA of a core (CPU cgroup)"
+  trap 'cleanup; rmdir /sys/fs/cgroup/ospo-bench-* /sys/fs/cgroup/cpu/ospo-bench-* 2>/dev/null || true' EXIT
+fi
+
 declare -A WALL
 for p in "${PROCS[@]}"; do
   schema="ospo_bench_$$_$p"
@@ -64,7 +89,11 @@ for p in "${PROCS[@]}"; do
   dsn=$("$TMP/workers" prepare -base "$BASE" -schema "$schema" -n "$N" -dir "$TMP/repos" "${SRCS[@]}")
   start=$(date +%s.%N)
   pids=()
-  for _ in $(seq "$p"); do worker "$dsn" & pids+=($!); done
+  for i in $(seq "$p"); do
+    if [ -n "${QUOTA:-}" ]; then cgroup_run "$i" "$TMP/ospo" worker --db "$dsn" --concurrency "$CONC" --until-idle --no-vulns >/dev/null 2>>"$TMP/worker.log" &
+    else worker "$dsn" & fi
+    pids+=($!)
+  done
   for pid in "${pids[@]}"; do
     wait "$pid" || { echo "a worker failed:" >&2; tail -20 "$TMP/worker.log" >&2; exit 1; }
   done
