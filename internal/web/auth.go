@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"ospo/internal/access"
@@ -20,10 +21,19 @@ type signinView struct {
 }
 
 // safeNext is where to go after signing in: a path on this server, "/"
-// for anything else (an open redirect otherwise).
+// for anything else (an open redirect otherwise). Control characters
+// and backslashes are refused outright: browsers drop tabs and line
+// breaks from URLs and read a backslash as a slash, so "/\t/evil" or
+// "/\\evil" would lead to another site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n\\") || len(next) > 2000 {
+	if len(next) > 2000 || strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next
