@@ -85,12 +85,18 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		sc.Problems = append(sc.Problems, pb.String())
 	}
 	var prev *Scan
-	if pr.Latest != nil {
-		prev = pr.Latest
-	}
 	err = p.st.InTx(ctx, func(tx *sql.Tx) error {
+		// The scan this one follows is read here, under the write lock
+		// (on PostgreSQL the project's row lock): two ingests of one
+		// project at once then follow each other, and the second's
+		// delta is against the first instead of both against the same
+		// older scan.
+		var err error
+		if prev, err = p.previousScan(ctx, tx, pr.ID); err != nil {
+			return err
+		}
 		problems, _ := json.Marshal(nonNilStrings(sc.Problems))
-		err := tx.QueryRowContext(ctx, p.st.Rebind(`INSERT INTO scans (project_id, scanned_at, origin, actor, tool, components, allowed, review, denied, no_license,
+		err = tx.QueryRowContext(ctx, p.st.Rebind(`INSERT INTO scans (project_id, scanned_at, origin, actor, tool, components, allowed, review, denied, no_license,
 			vuln_critical, vuln_high, vuln_medium, vuln_low, vuln_unknown, health, risk, dt_risk, problems_json)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			sc.ProjectID, sc.ScannedAt, sc.Origin, sc.Actor, sc.Tool, sc.Components, sc.Allowed, sc.Review, sc.Denied, sc.NoLicense,
@@ -111,12 +117,7 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 			compRows = append(compRows, []any{sc.ID, ids[i], c.License, c.LicenseSource, boolInt(c.NeedsReview), c.LicenseReason,
 				string(c.Verdict), c.Rule, c.Reason, string(c.Scope), boolInt(c.Direct), c.Repository, string(paths), c.Upgrade,
 				c.VulnerabilitiesUnchecked, nullTime(r.stale.NewestAt), len(r.counted), r.score.Total, string(parts)})
-			seenVuln := map[string]bool{}
-			for _, v := range c.Vulnerabilities {
-				if seenVuln[v.ID] {
-					continue
-				}
-				seenVuln[v.ID] = true
+			for _, v := range r.vulns {
 				findingRows = append(findingRows, []any{sc.ID, ids[i], v.ID, strings.Join(v.Aliases, " "), string(v.Severity.Level),
 					nullScore(v.Severity), v.Summary, strings.Join(v.Fixed, " "), v.Ignored, v.URL})
 				for _, a := range append([]string{v.ID}, v.Aliases...) {
@@ -163,6 +164,34 @@ func (p *Portfolio) Ingest(ctx context.Context, in Ingestion) (Scan, Delta, erro
 		return sc, Delta{}, err
 	}
 	return sc, delta, nil
+}
+
+// previousScan is the project's newest scan as the transaction sees it
+// (nil before the first), with the project's row locked on PostgreSQL
+// until the transaction ends. SQLite transactions hold the database's
+// write lock from their start, which serialises them already.
+func (p *Portfolio) previousScan(ctx context.Context, tx *sql.Tx, projectID int64) (*Scan, error) {
+	lock := ""
+	if p.st.Dialect() == store.Postgres {
+		lock = " FOR UPDATE"
+	}
+	var id sql.NullInt64
+	if err := tx.QueryRowContext(ctx, p.st.Rebind(`SELECT latest_scan_id FROM projects WHERE id = ?`+lock), projectID).Scan(&id); err != nil {
+		return nil, err
+	}
+	if !id.Valid {
+		return nil, nil
+	}
+	prev := &Scan{ID: id.Int64, ProjectID: projectID}
+	var health sql.NullFloat64
+	if err := tx.QueryRowContext(ctx, p.st.Rebind(`SELECT health FROM scans WHERE id = ?`), id.Int64).Scan(&health); err != nil {
+		return nil, err
+	}
+	if health.Valid {
+		h := health.Float64
+		prev.Health = &h
+	}
+	return prev, nil
 }
 
 // maxParams bounds the parameters of one statement (SQLite allows
@@ -212,6 +241,7 @@ func (p *Portfolio) componentIDs(ctx context.Context, tx *sql.Tx, rows []scored)
 	}
 	type key struct{ eco, name, version string }
 	found := make(map[key]int64, len(rows))
+	noPURL := map[key]bool{} // stored without a package URL
 	const per = maxParams / 3
 	for start := 0; start < len(rows); start += per {
 		batch := rows[start:min(len(rows), start+per)]
@@ -220,7 +250,7 @@ func (p *Portfolio) componentIDs(ctx context.Context, tx *sql.Tx, rows []scored)
 			args = append(args, r.c.Ecosystem, r.c.Name, r.c.Version)
 		}
 		triple := "(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))"
-		q := `SELECT id, ecosystem, name, version FROM components WHERE (ecosystem, name, version) IN (VALUES ` +
+		q := `SELECT id, ecosystem, name, version, purl_base FROM components WHERE (ecosystem, name, version) IN (VALUES ` +
 			triple + strings.Repeat(", "+triple, len(batch)-1) + `)`
 		res, err := tx.QueryContext(ctx, p.st.Rebind(q), args...)
 		if err != nil {
@@ -229,11 +259,13 @@ func (p *Portfolio) componentIDs(ctx context.Context, tx *sql.Tx, rows []scored)
 		for res.Next() {
 			var id int64
 			var k key
-			if err := res.Scan(&id, &k.eco, &k.name, &k.version); err != nil {
+			var base string
+			if err := res.Scan(&id, &k.eco, &k.name, &k.version, &base); err != nil {
 				res.Close()
 				return nil, fmt.Errorf("components: %w", err)
 			}
 			found[k] = id
+			noPURL[k] = base == ""
 		}
 		res.Close()
 		if err := res.Err(); err != nil {
@@ -242,11 +274,22 @@ func (p *Portfolio) componentIDs(ctx context.Context, tx *sql.Tx, rows []scored)
 	}
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
-		id, ok := found[key{r.c.Ecosystem, r.c.Name, r.c.Version}]
+		k := key{r.c.Ecosystem, r.c.Name, r.c.Version}
+		id, ok := found[k]
 		if !ok {
 			return nil, fmt.Errorf("component %s %s@%s was not stored", r.c.Ecosystem, r.c.Name, r.c.Version)
 		}
 		ids[i] = id
+		// A version first stored without a package URL (an SBOM that
+		// gave none) takes this one's, so that questions by package URL
+		// find every project. Only such rows are written, and rarely.
+		if base := purlBase(r.c.PURL); noPURL[k] && base != "" {
+			if _, err := tx.ExecContext(ctx, p.st.Rebind(`UPDATE components SET purl = ?, purl_base = ? WHERE id = ? AND purl_base = ''`),
+				r.c.PURL, base, id); err != nil {
+				return nil, fmt.Errorf("component %s %s@%s: %w", r.c.Ecosystem, r.c.Name, r.c.Version, err)
+			}
+			noPURL[k] = false
+		}
 	}
 	return ids, nil
 }
@@ -254,7 +297,8 @@ func (p *Portfolio) componentIDs(ctx context.Context, tx *sql.Tx, rows []scored)
 // scored is a component of a document with its risk.
 type scored struct {
 	c       *report.Component
-	counted []vuln.Finding // findings the policy does not ignore
+	vulns   []report.Vulnerability // c's findings, one per id
+	counted []vuln.Finding         // those the policy does not ignore
 	stale   risk.Staleness
 	score   risk.Score
 }
@@ -271,8 +315,9 @@ func (p *Portfolio) score(d *report.Document, health map[string]float64) []score
 			continue
 		}
 		seen[k] = true
+		vulns := uniqueFindings(c.Vulnerabilities)
 		var counted []vuln.Finding
-		for _, v := range c.Vulnerabilities {
+		for _, v := range vulns {
 			if v.Ignored == "" {
 				counted = append(counted, v.Finding)
 			}
@@ -283,13 +328,33 @@ func (p *Portfolio) score(d *report.Document, health map[string]float64) []score
 		if h, ok := health[RepoKey(c.Repository)]; ok && RepoKey(c.Repository) != "" {
 			in.Health = &h
 		}
-		out = append(out, scored{c: c, counted: counted, stale: stale, score: p.opts.Risk.Component(in)})
+		out = append(out, scored{c: c, vulns: vulns, counted: counted, stale: stale, score: p.opts.Risk.Component(in)})
 	}
 	// One order for every ingest, so that two storing shared components
 	// at once take their locks in the same order and never deadlock.
 	slices.SortFunc(out, func(a, b scored) int {
 		return cmp.Or(strings.Compare(a.c.Ecosystem, b.c.Ecosystem), strings.Compare(a.c.Name, b.c.Name), strings.Compare(a.c.Version, b.c.Version))
 	})
+	return out
+}
+
+// uniqueFindings keeps one finding per vulnerability id, in the order
+// they came: an uploaded document may list one twice, and the scan's
+// counts must agree with the findings stored. Of two, the one the policy
+// does not ignore is kept.
+func uniqueFindings(vs []report.Vulnerability) []report.Vulnerability {
+	at := make(map[string]int, len(vs))
+	out := make([]report.Vulnerability, 0, len(vs))
+	for _, v := range vs {
+		i, dup := at[v.ID]
+		switch {
+		case !dup:
+			at[v.ID] = len(out)
+			out = append(out, v)
+		case out[i].Ignored != "" && v.Ignored == "":
+			out[i] = v
+		}
+	}
 	return out
 }
 

@@ -240,7 +240,7 @@ func (p *Portfolio) Projects(ctx context.Context, f ProjectFilter) (Page[Project
 	var where []string
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, `(LOWER(p.name) LIKE ? OR LOWER(p.owner) LIKE ?)`)
+		where = append(where, `(`+p.st.Lower("p.name")+` LIKE ? ESCAPE '\' OR `+p.st.Lower("p.owner")+` LIKE ? ESCAPE '\')`)
 		pat := "%" + likeEscape(strings.ToLower(q)) + "%"
 		args = append(args, pat, pat)
 	}

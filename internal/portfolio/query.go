@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"ospo/internal/vuln/db"
 	"sort"
 	"strings"
 	"time"
@@ -156,7 +157,7 @@ func (p *Portfolio) WhereUsed(ctx context.Context, q UsageQuery) (Page[Usage], e
 	}
 	page.Items, err = p.pageOf(ctx, ` FROM scan_components sc
 		JOIN projects p ON p.latest_scan_id = sc.scan_id JOIN components c ON c.id = sc.component_id
-		WHERE `+in+` ORDER BY p.name, c.ecosystem, c.version`, append(args, limit, offset))
+		WHERE `+in+` ORDER BY p.name, c.ecosystem, c.version, c.name`, append(args, limit, offset))
 	if err != nil {
 		return page, fmt.Errorf("where used %q: %w", q.Text, err)
 	}
@@ -225,7 +226,13 @@ func (p *Portfolio) matchComponents(ctx context.Context, pq ParsedUsage, ecosyst
 	if pq.PURLBase != "" {
 		where, args = append(where, `purl_base = ?`), append(args, pq.PURLBase)
 	} else {
-		where, args = append(where, `name = ?`), append(args, pq.Name)
+		// The name as given, and as the ecosystems that ignore case or
+		// separators store it (PyYAML is pyyaml, typing_extensions is
+		// typing-extensions); sameName below keeps only the rows whose
+		// own ecosystem's rule makes them the same name.
+		lower := strings.ToLower(pq.Name)
+		where = append(where, `(name IN (?, ?, ?) OR (ecosystem IN ('nuget', 'composer') AND LOWER(name) = ?))`)
+		args = append(args, pq.Name, lower, pep503Name(pq.Name), lower)
 	}
 	if pq.Version != "" {
 		where, args = append(where, `version = ?`), append(args, pq.Version)
@@ -245,6 +252,9 @@ func (p *Portfolio) matchComponents(ctx context.Context, pq ParsedUsage, ecosyst
 		if err := rows.Scan(&id, &eco, &name, &version); err != nil {
 			return nil, store.MapError(err)
 		}
+		if pq.PURLBase == "" && !sameName(eco, name, pq.Name) {
+			continue
+		}
 		if len(pq.Range) > 0 && !pq.Range.Contains(eco, name, version) {
 			continue
 		}
@@ -255,6 +265,24 @@ func (p *Portfolio) matchComponents(ctx context.Context, pq ParsedUsage, ecosyst
 	}
 	return ids, store.MapError(rows.Err())
 }
+
+// sameName tells whether the stored name of a package of ecosystem eco
+// and the name asked for are one package's: PyPI names compare in their
+// PEP 503 form, NuGet and Composer (Packagist) names without regard to
+// case, others exactly.
+func sameName(eco, stored, asked string) bool {
+	switch eco {
+	case "pypi":
+		return pep503Name(stored) == pep503Name(asked)
+	case "nuget", "composer":
+		return strings.EqualFold(stored, asked)
+	}
+	return stored == asked
+}
+
+// pep503Name is a Python project name in PEP 503's normal form, the
+// form the Python inventory stores.
+func pep503Name(name string) string { return db.NormalizeName("PyPI", name) }
 
 func paginate[T any](all []T, limit, offset int) Page[T] {
 	limit, offset = bounds(limit, offset)
@@ -312,9 +340,12 @@ func (p *Portfolio) Components(ctx context.Context, f ComponentFilter) (Page[Usa
 	if err := p.st.DB().QueryRowContext(ctx, p.st.Rebind(count), args...).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("components: %w", store.MapError(err))
 	}
-	order := ` ORDER BY c.name, c.version, p.name`
+	// Every order ends in columns that set the row apart (a project
+	// holds one version of a package per ecosystem), so that pages
+	// neither skip nor repeat rows.
+	order := ` ORDER BY c.name, c.version, p.name, c.ecosystem`
 	if f.Sort == "risk" {
-		order = ` ORDER BY sc.risk DESC, c.name, c.version, p.name`
+		order = ` ORDER BY sc.risk DESC, c.name, c.version, p.name, c.ecosystem`
 	}
 	// Without a filter on the scans' rows, the page is read in the order
 	// asked for and the reading stops after it: components by name
@@ -361,15 +392,16 @@ func (p *Portfolio) Findings(ctx context.Context, f FindingFilter) (Page[Finding
 	}
 	if f.MinSeverity != "" {
 		var lv []string
+		// In the levels' own order: unknown ranks between medium and
+		// low, so "at least low" keeps the unrated findings too.
+		known := false
 		for _, l := range vuln.Levels {
-			if l.AtLeast(f.MinSeverity) && l != vuln.Unknown {
+			known = known || l == f.MinSeverity
+			if l.AtLeast(f.MinSeverity) {
 				lv = append(lv, "'"+string(l)+"'")
 			}
 		}
-		if f.MinSeverity == vuln.Unknown {
-			lv = []string{"'unknown'"}
-		}
-		if len(lv) == 0 {
+		if !known {
 			return page, fmt.Errorf("findings: severity %q is not known", f.MinSeverity)
 		}
 		where = append(where, `f.severity IN (`+strings.Join(lv, ", ")+`)`)
@@ -385,7 +417,7 @@ func (p *Portfolio) Findings(ctx context.Context, f FindingFilter) (Page[Finding
 	limit, offset := bounds(f.Limit, f.Offset)
 	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(`SELECT `+findingCols+from+cond+`
 		ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'unknown' THEN 3 WHEN 'low' THEN 4 ELSE 5 END,
-		f.vuln_id, p.name, c.name LIMIT ? OFFSET ?`), append(args, limit, offset)...)
+		f.vuln_id, p.name, c.name, c.ecosystem, c.version LIMIT ? OFFSET ?`), append(args, limit, offset)...)
 	if err != nil {
 		return page, fmt.Errorf("findings: %w", store.MapError(err))
 	}

@@ -188,7 +188,8 @@ type FindingFilter struct {
 	ProjectID int64
 	// VulnID matches the finding's id or any of its aliases.
 	VulnID string
-	// MinSeverity keeps findings at least this severe ("" keeps all).
+	// MinSeverity keeps findings at least this severe in vuln.Level's
+	// rank, where unknown stands between medium and low ("" keeps all).
 	MinSeverity vuln.Level
 	// IncludeIgnored keeps findings the policy ignores.
 	IncludeIgnored bool
