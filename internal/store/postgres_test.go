@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -102,12 +103,24 @@ func TestPostgresConcurrentOpenMigratesOnce(t *testing.T) {
 
 func TestRedactDSN(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://ospo:secret@db:5432/x": "postgres://ospo:xxxxx@db:5432/x",
-		"postgres://db/x":                  "postgres://db/x",
-		"/var/lib/ospo.db":                 "/var/lib/ospo.db",
+		"postgres://ospo:secret@db:5432/x":                          "postgres://ospo:xxxxx@db:5432/x",
+		"postgres://db/x":                                           "postgres://db/x",
+		"/var/lib/ospo.db":                                          "/var/lib/ospo.db",
+		"postgres://ospo@db/ospo?password=s3cret":                   "postgres://ospo@db/ospo?password=xxxxx",
+		"postgres://ospo:a@db/x?sslmode=disable&password=b%26c&x=1": "postgres://ospo:xxxxx@db/x?sslmode=disable&password=xxxxx&x=1",
+		"postgres:///x?host=/run/pg&pass%77ord=s3cret":              "postgres:///x?host=/run/pg&password=xxxxx",
 	} {
 		if got := store.RedactDSN(in); got != want {
 			t.Errorf("RedactDSN(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestOpenPostgresErrorHidesPassword fails to connect with a password in
+// the URL's query, which pgx reads: the error must not repeat it.
+func TestOpenPostgresErrorHidesPassword(t *testing.T) {
+	_, err := store.Open(context.Background(), "postgres://ospo@127.0.0.1:1/ospo?password=s3cret&connect_timeout=5")
+	if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "127.0.0.1") {
+		t.Errorf("Open error: %v", err)
 	}
 }

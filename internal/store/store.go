@@ -176,7 +176,8 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
-// RedactDSN is dsn fit for messages: a URL without its password, a file
+// RedactDSN is dsn fit for messages: a URL without its password (in the
+// user information or a password parameter, which pgx reads too), a file
 // path as it is.
 func RedactDSN(dsn string) string {
 	u, err := url.Parse(dsn)
@@ -189,7 +190,24 @@ func RedactDSN(dsn string) string {
 	if _, ok := u.User.Password(); ok {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
+	u.RawQuery = redactQuery(u.RawQuery)
 	return u.Redacted()
+}
+
+// redactQuery masks the value of every password parameter of a raw
+// query, leaving the other parameters as they were written.
+func redactQuery(raw string) string {
+	if raw == "" {
+		return raw
+	}
+	params := strings.Split(raw, "&")
+	for i, p := range params {
+		key, _, _ := strings.Cut(p, "=")
+		if k, err := url.QueryUnescape(key); err == nil && k == "password" {
+			params[i] = "password=xxxxx"
+		}
+	}
+	return strings.Join(params, "&")
 }
 
 // DefaultPath is where the database lives when no --db is given:
