@@ -17,8 +17,9 @@ func newDBCmd(e *env) *cobra.Command {
 accounts, the job queue and the vulnerability records) and restores it.
 
 A SQLite database is copied while in use into a compact single file. A
-PostgreSQL database is dumped with pg_dump in its custom format and restored
-with pg_restore, which must be on PATH.`,
+PostgreSQL database's schema is dumped with pg_dump in its custom format and
+restored with pg_restore and psql, which must be on PATH (Debian:
+postgresql-client).`,
 	}
 	dbf.register(cmd.PersistentFlags())
 	cmd.AddCommand(&cobra.Command{
@@ -43,7 +44,10 @@ with pg_restore, which must be on PATH.`,
 		Short: "Replace the database with the backup in FILE (stop the portal and workers first)",
 		Long: `restore replaces the database with a backup written by ospo db backup. A
 SQLite backup is checked and brought to this version's schema before it takes
-the database file's place, so a bad file changes nothing.`,
+the database file's place, so a bad file changes nothing. A PostgreSQL backup
+is checked, then replaces everything in the target's schema in one
+transaction (a dump that fails to load changes nothing) and is brought to this
+version's schema; it must be restored into a schema of the same name.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			loc, err := dbf.location()
