@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -100,6 +101,9 @@ func Restore(ctx context.Context, src, dsn string) error {
 	if err != nil {
 		return fmt.Errorf("restore from %s: %w", src, err)
 	}
+	if err := isOspoSQLite(ctx, tmpName); err != nil {
+		return fmt.Errorf("restore from %s: not a usable ospo backup: %w", src, err)
+	}
 	st, err := Open(ctx, tmpName)
 	if err != nil {
 		return fmt.Errorf("restore from %s: not a usable ospo backup: %w", src, err)
@@ -117,6 +121,33 @@ func Restore(ctx context.Context, src, dsn string) error {
 	}
 	if err := os.Rename(tmpName, target); err != nil {
 		return fmt.Errorf("restore to %s: %w", target, err)
+	}
+	return nil
+}
+
+// isOspoSQLite checks, without changing it, that path is a SQLite file
+// of ospo's: one with applied migrations. Opening it as a store would
+// give any SQLite file (or an empty one) ospo's schema, and a restore
+// would then put an empty database in the place of a full one.
+func isOspoSQLite(ctx context.Context, path string) error {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: "mode=ro"}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return MapError(err)
+	}
+	var applied int
+	if tables == 1 {
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil {
+			return MapError(err)
+		}
+	}
+	if applied == 0 {
+		return errors.New("it holds no ospo schema (no applied migrations)")
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"net/url"
 	"os"
 	"os/exec"
@@ -42,6 +43,27 @@ func TestBackupRestore(t *testing.T) {
 		}
 		if got := value(t, path); got != "after" {
 			t.Errorf("after a failed restore: %q, want after", got)
+		}
+		// Nor do an empty file and a SQLite database of something else,
+		// which a store would open (and give ospo's empty schema).
+		empty := filepath.Join(dir, "empty.db")
+		os.WriteFile(empty, nil, 0o644)
+		other := filepath.Join(dir, "other.db")
+		odb, err := sql.Open("sqlite", other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := odb.Exec(`CREATE TABLE t (x INTEGER)`); err != nil {
+			t.Fatal(err)
+		}
+		odb.Close()
+		for _, bad := range []string{empty, other} {
+			if err := store.Restore(ctx, bad, path); err == nil || !strings.Contains(err.Error(), "no ospo schema") {
+				t.Errorf("restore of %s: %v", filepath.Base(bad), err)
+			}
+			if got := value(t, path); got != "after" {
+				t.Errorf("after restoring %s: %q, want after", filepath.Base(bad), got)
+			}
 		}
 		if err := store.Restore(ctx, backup, path); err != nil {
 			t.Fatal(err)
