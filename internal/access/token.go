@@ -212,6 +212,37 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 	return ts, nil
 }
 
+// OwnedToken is a token with the name of the account it belongs to, as
+// an admin's list of every account's tokens shows it.
+type OwnedToken struct {
+	Token
+	Owner string `json:"owner"`
+}
+
+// AllTokens lists the tokens of every account, by owner name (whatever
+// its case), then oldest first; expired ones included. Like Tokens it
+// reads neither secrets nor their hashes.
+func (s *Service) AllTokens(ctx context.Context) ([]OwnedToken, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, u.name
+		FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY lower(u.name), u.id, t.id`)
+	if err != nil {
+		return nil, fmt.Errorf("tokens of every account: %w", store.MapError(err))
+	}
+	defer rows.Close()
+	var ts []OwnedToken
+	for rows.Next() {
+		var ot OwnedToken
+		if ot.Token, err = scanToken(rows, &ot.Owner); err != nil {
+			return nil, fmt.Errorf("tokens of every account: %w", store.MapError(err))
+		}
+		ts = append(ts, ot)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tokens of every account: %w", store.MapError(err))
+	}
+	return ts, nil
+}
+
 // Token is the token with id, so a caller can check whose it is before
 // revoking it; an unknown id wraps store.ErrNotFound.
 func (s *Service) Token(ctx context.Context, id int64) (Token, error) {

@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -182,4 +183,52 @@ func TestParseTokenSecret(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAllTokens lists every account's tokens with their owners, by owner
+// name whatever its case, and with neither secret nor hash.
+func TestAllTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s, _ := newTestService(st)
+		root := mustUser(t, s, "root", Admin)
+		bob := mustUser(t, s, "Bob", Developer)
+		if got, err := s.AllTokens(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("AllTokens with no token = %+v, %v", got, err)
+		}
+		var secrets []string
+		for _, mk := range []struct {
+			u    User
+			name string
+			ttl  time.Duration
+		}{{root, "laptop", 0}, {bob, "ci", time.Hour}, {bob, "nightly", 0}} {
+			secret, _, err := s.NewToken(ctx, "root", mk.u, mk.name, mk.ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			secrets = append(secrets, secret)
+		}
+		all, err := s.AllTokens(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ot := range all {
+			got = append(got, fmt.Sprintf("%s/%d/%s expires:%v", ot.Owner, ot.UserID, ot.Name, ot.ExpiresAt != nil))
+		}
+		want := []string{
+			fmt.Sprintf("Bob/%d/ci expires:true", bob.ID),
+			fmt.Sprintf("Bob/%d/nightly expires:false", bob.ID),
+			fmt.Sprintf("root/%d/laptop expires:false", root.ID),
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("AllTokens (-want +got):\n%s", diff)
+		}
+		text := fmt.Sprintf("%+v", all)
+		for _, sec := range secrets {
+			if strings.Contains(text, strings.TrimPrefix(sec, TokenPrefix)) || strings.Contains(text, hashSecret(sec)) {
+				t.Errorf("AllTokens shows a secret or its hash: %s", text)
+			}
+		}
+	})
 }

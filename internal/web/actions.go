@@ -30,6 +30,9 @@ func (s *Server) actions(r *http.Request) ([]risk.Action, error) {
 	if err != nil {
 		return nil, err
 	}
+	if wholeCSV(r) {
+		limit = 0 // every action: the portfolio ranks them all in memory anyway
+	}
 	as, err := s.cfg.Portfolio.Actions(r.Context(), limit)
 	return nonNil(as), err
 }

@@ -84,6 +84,16 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) error {
 // startSession ends the browser's old session, if any, and starts one
 // for u: a new secret at every sign-in, so a planted cookie is useless.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u access.User, next string) error {
+	if err := s.newSessionCookie(w, r, u); err != nil {
+		return err
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// newSessionCookie ends the browser's old session, if any, and gives it
+// a new one for u.
+func (s *Server) newSessionCookie(w http.ResponseWriter, r *http.Request, u access.User) error {
 	if c, err := r.Cookie(s.cookieName()); err == nil {
 		if err := s.cfg.Access.EndSession(r.Context(), c.Value); err != nil {
 			return err
@@ -94,7 +104,6 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u access.U
 		return err
 	}
 	s.setSessionCookie(w, secret)
-	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 

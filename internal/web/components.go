@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,33 +20,57 @@ type componentsView struct {
 	Problem string
 }
 
+// componentsRequest reads a components request: a where-used question
+// (v.Query, uq) or the filter of the list (v.Filter).
+func (s *Server) componentsRequest(r *http.Request) (v componentsView, uq portfolio.UsageQuery, err error) {
+	q := r.URL.Query()
+	if v.Query, err = text(q, "q"); err != nil {
+		return v, uq, err
+	}
+	if v.Filter, err = componentFilter(q, s.now()); err != nil {
+		return v, uq, err
+	}
+	if v.Query != "" {
+		uq, err = usageQuery(q)
+	}
+	return v, uq, err
+}
+
+// componentsAt reads the page at offset of a components request.
+func (s *Server) componentsAt(ctx context.Context, v componentsView, uq portfolio.UsageQuery, offset, limit int) (portfolio.Page[portfolio.Usage], error) {
+	if v.Query != "" {
+		uq.Offset, uq.Limit = offset, limit
+		p, err := s.cfg.Portfolio.WhereUsed(ctx, uq)
+		return filled(p), err
+	}
+	f := v.Filter
+	f.Offset, f.Limit = offset, limit
+	p, err := s.cfg.Portfolio.Components(ctx, f)
+	return filled(p), err
+}
+
 // components answers both the page and the API: a where-used question
 // (q) or the filtered list.
 func (s *Server) components(r *http.Request) (componentsView, error) {
-	q := r.URL.Query()
-	var v componentsView
-	var err error
-	if v.Query, err = text(q, "q"); err != nil {
+	v, uq, err := s.componentsRequest(r)
+	if err != nil {
 		return v, err
 	}
-	if v.Filter, err = componentFilter(q, s.now()); err != nil {
-		return v, err
-	}
-	if v.Query != "" {
-		uq, err := usageQuery(q)
-		if err != nil {
-			return v, err
-		}
-		v.Page, err = s.cfg.Portfolio.WhereUsed(r.Context(), uq)
-		v.Page = filled(v.Page)
-		return v, err
-	}
-	v.Page, err = s.cfg.Portfolio.Components(r.Context(), v.Filter)
-	v.Page = filled(v.Page)
+	v.Page, err = s.componentsAt(r.Context(), v, uq, v.Filter.Offset, v.Filter.Limit)
 	return v, err
 }
 
 func (s *Server) componentsPage(w http.ResponseWriter, r *http.Request) error {
+	if wholeCSV(r) {
+		v, uq, err := s.componentsRequest(r)
+		if err != nil {
+			return err
+		}
+		return s.streamCSV(w, r, "components", usageTable(nil).header, func(ctx context.Context, offset, limit int) ([][]string, error) {
+			page, err := s.componentsAt(ctx, v, uq, offset, limit)
+			return usageTable(page.Items).rows, err
+		})
+	}
 	v, err := s.components(r)
 	if err != nil {
 		// A half-typed question is normal in a live search: the page says

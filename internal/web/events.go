@@ -26,6 +26,10 @@ func (s *Server) events(r *http.Request) (eventsView, error) {
 	}
 	v.Events, err = s.cfg.Portfolio.Events(r.Context(), limit, v.Subject)
 	v.Events = nonNil(v.Events)
+	// A project's source change is logged with both URLs.
+	for i := range v.Events {
+		v.Events[i].Detail = redactURLs(v.Events[i].Detail)
+	}
 	return v, err
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,7 +16,8 @@ type findingsView struct {
 	Page    portfolio.Page[portfolio.Finding]
 }
 
-func (s *Server) findings(r *http.Request) (findingsView, error) {
+// findingsFilter reads the findings request, the project included.
+func (s *Server) findingsFilter(r *http.Request) (findingsView, error) {
 	var v findingsView
 	f, err := findingFilter(r.URL.Query())
 	if err != nil {
@@ -25,12 +27,32 @@ func (s *Server) findings(r *http.Request) (findingsView, error) {
 		return v, err
 	}
 	v.Filter, v.Project = f, r.URL.Query().Get("project")
-	v.Page, err = s.cfg.Portfolio.Findings(r.Context(), f)
+	return v, nil
+}
+
+func (s *Server) findings(r *http.Request) (findingsView, error) {
+	v, err := s.findingsFilter(r)
+	if err != nil {
+		return v, err
+	}
+	v.Page, err = s.cfg.Portfolio.Findings(r.Context(), v.Filter)
 	v.Page = filled(v.Page)
 	return v, err
 }
 
 func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) error {
+	if wholeCSV(r) {
+		v, err := s.findingsFilter(r)
+		if err != nil {
+			return err
+		}
+		return s.streamCSV(w, r, "findings", findingTable(nil).header, func(ctx context.Context, offset, limit int) ([][]string, error) {
+			f := v.Filter
+			f.Offset, f.Limit = offset, limit
+			page, err := s.cfg.Portfolio.Findings(ctx, f)
+			return findingTable(page.Items).rows, err
+		})
+	}
 	v, err := s.findings(r)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"time"
 
@@ -10,13 +11,19 @@ import (
 	"ospo/internal/store"
 )
 
-// maxHealthRepos bounds the repositories the health page lists.
+// maxHealthRepos bounds the repositories the health page and the API
+// list; a CSV download has them all.
 const maxHealthRepos = 1000
 
 // latestHealth is the newest stored result of every repository, one per
-// source (ospo's own check, an imported Scorecard result), by name.
-func latestHealth(ctx context.Context, st *store.Store) ([]result.Repo, error) {
-	return monitor.Latest(ctx, st, maxHealthRepos)
+// source (ospo's own check, an imported Scorecard result), by name; at
+// most maxHealthRepos repositories unless all is set.
+func latestHealth(ctx context.Context, st *store.Store, all bool) ([]result.Repo, error) {
+	limit := maxHealthRepos
+	if all {
+		limit = math.MaxInt32
+	}
+	return monitor.Latest(ctx, st, limit)
 }
 
 // healthView is the health page's data.
@@ -33,7 +40,7 @@ func (healthView) Score(f float64) string {
 }
 
 func (s *Server) healthPage(w http.ResponseWriter, r *http.Request) error {
-	repos, err := latestHealth(r.Context(), s.cfg.Store)
+	repos, err := latestHealth(r.Context(), s.cfg.Store, wholeCSV(r))
 	if err != nil {
 		return err
 	}
@@ -42,7 +49,7 @@ func (s *Server) healthPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) error {
-	repos, err := latestHealth(r.Context(), s.cfg.Store)
+	repos, err := latestHealth(r.Context(), s.cfg.Store, false)
 	if err != nil {
 		return err
 	}

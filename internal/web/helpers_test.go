@@ -271,6 +271,9 @@ type fakeJobs struct {
 	mu       sync.Mutex
 	queued   []ScanRequest
 	canceled []int64
+	// errors are the errors every listed job reports, as a failed clone's
+	// would.
+	errors []string
 }
 
 func (j *fakeJobs) EnqueueScan(_ context.Context, r ScanRequest) (int64, error) {
@@ -289,7 +292,7 @@ func (j *fakeJobs) Jobs(_ context.Context, limit int) ([]Job, error) {
 	var out []Job
 	for i := len(j.queued) - 1; i >= 0 && len(out) < limit; i-- {
 		out = append(out, Job{ID: int64(i + 1), Kind: "scan", State: "available", ProjectID: j.queued[i].ProjectID,
-			Actor: j.queued[i].Actor, CreatedAt: time.Now().UTC()})
+			Actor: j.queued[i].Actor, Errors: j.errors, CreatedAt: time.Now().UTC()})
 	}
 	return out, nil
 }

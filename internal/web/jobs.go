@@ -15,6 +15,9 @@ func (s *Server) jobs(r *http.Request) ([]Job, error) {
 		return nil, err
 	}
 	js, err := s.cfg.Jobs.Jobs(r.Context(), limit)
+	for i := range js {
+		js[i].Errors = shownErrors(js[i].Errors)
+	}
 	return nonNil(js), err
 }
 

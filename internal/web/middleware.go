@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"ospo/internal/access"
@@ -244,9 +245,38 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// notFound answers paths no route has.
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+// noRoute answers what no route takes: 405 with an Allow header for a
+// path the table has under other methods, 404 for any other path.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.paths.Handler(r); s.allow[pattern] != "" {
+		w.Header().Set("Allow", s.allow[pattern])
+		s.fail(w, r, &httpError{status: http.StatusMethodNotAllowed,
+			msg: fmt.Sprintf("%s does not take %s; it takes %s", r.URL.Path, truncate(r.Method, 20), s.allow[pattern])})
+		return
+	}
 	s.fail(w, r, &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no page at %s", r.URL.Path)})
+}
+
+// pathMethods is a mux of the routes' paths, without their methods,
+// and the methods each path takes as an Allow header lists them (HEAD
+// wherever GET is: the mux answers it with the GET handler).
+func pathMethods(routes []route) (*http.ServeMux, map[string]string) {
+	methods := map[string][]string{}
+	for _, rt := range routes {
+		methods[rt.path] = append(methods[rt.path], rt.method)
+		if rt.method == http.MethodGet {
+			methods[rt.path] = append(methods[rt.path], http.MethodHead)
+		}
+	}
+	paths := http.NewServeMux()
+	allow := map[string]string{}
+	for p, ms := range methods {
+		// Only the pattern the mux picks is used, never the handler.
+		paths.Handle(p, http.NotFoundHandler())
+		slices.Sort(ms)
+		allow[p] = strings.Join(slices.Compact(ms), ", ")
+	}
+	return paths, allow
 }
 
 // setSessionCookie gives the browser its session.

@@ -413,3 +413,89 @@ func TestSBOMUploadForm(t *testing.T) {
 		t.Errorf("after the upload: %+v %v", got.Latest, err)
 	}
 }
+
+// The jobs page links each job's project by id: a name may hold a slash
+// (which /projects/{id} does not match) or be all digits (which
+// /projects/{id} reads as another project's id).
+func TestJobsPageLinksProjectsByID(t *testing.T) {
+	f := sqliteFixture(t)
+	webApp := f.projects["web-app"]
+	var ps []portfolio.Project
+	for _, name := range []string{"team/app", fmt.Sprint(webApp.ID)} {
+		p, err := f.port.AddProject(t.Context(), "test", portfolio.Project{Name: name, Source: "https://git.example.org/" + name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := f.do(req{method: "POST", path: fmt.Sprintf("/api/v1/projects/%d/jobs", p.ID), token: access.Reviewer}); w.Code != http.StatusAccepted {
+			t.Fatalf("queue a scan of %s: %d", name, w.Code)
+		}
+		ps = append(ps, p)
+	}
+	page := f.do(req{path: "/jobs", token: access.Viewer}).Body.String()
+	for _, p := range ps {
+		link := fmt.Sprintf(`<a href="/projects/%d">%s</a>`, p.ID, p.Name)
+		if !strings.Contains(page, link) {
+			t.Errorf("the jobs page lacks %s", link)
+			continue
+		}
+		// The link opens that project.
+		w := f.do(req{path: fmt.Sprintf("/projects/%d?format=json", p.ID), token: access.Viewer})
+		var v struct {
+			Project portfolio.Project `json:"project"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil || v.Project.ID != p.ID {
+			t.Errorf("the link of %s opens %+v (%d, %v)", p.Name, v.Project, w.Code, err)
+		}
+	}
+}
+
+// A path the route table has, asked with a method it does not take,
+// answers 405 with the methods it does take; an unknown path stays 404.
+// The API answers in JSON, pages with the error page.
+func TestMethodNotAllowed(t *testing.T) {
+	f := sqliteFixture(t)
+	tests := []struct {
+		r     req
+		code  int
+		allow string
+		json  bool
+	}{
+		{req{method: "PUT", path: "/projects", token: access.Viewer}, http.StatusMethodNotAllowed, "GET, HEAD, POST", false},
+		{req{method: "DELETE", path: "/projects/1"}, http.StatusMethodNotAllowed, "GET, HEAD, POST", false},
+		{req{method: "POST", path: "/"}, http.StatusMethodNotAllowed, "GET, HEAD", false},
+		{req{method: "GET", path: "/signout", token: access.Viewer}, http.StatusMethodNotAllowed, "POST", false},
+		{req{method: "DELETE", path: "/api/v1/projects", token: access.Admin}, http.StatusMethodNotAllowed, "GET, HEAD, POST", true},
+		{req{method: "GET", path: "/api/v1/tokens/5", token: access.Viewer}, http.StatusMethodNotAllowed, "DELETE", true},
+		{req{method: "POST", path: "/api/v1/users/5", token: access.Admin}, http.StatusMethodNotAllowed, "PATCH", true},
+		{req{method: "PUT", path: "/nowhere", token: access.Viewer}, http.StatusNotFound, "", false},
+		{req{method: "GET", path: "/projects/1/nowhere", token: access.Viewer}, http.StatusNotFound, "", false},
+		{req{method: "POST", path: "/api/v1/nowhere", token: access.Viewer}, http.StatusNotFound, "", true},
+		{req{method: "GET", path: "/projects", token: access.Viewer}, http.StatusOK, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.r.method+" "+tc.r.path, func(t *testing.T) {
+			w := f.do(tc.r)
+			if w.Code != tc.code || w.Header().Get("Allow") != tc.allow {
+				t.Fatalf("%d Allow %q, want %d Allow %q\n%s", w.Code, w.Header().Get("Allow"), tc.code, tc.allow, truncate(w.Body.String(), 300))
+			}
+			if tc.code == http.StatusOK {
+				return
+			}
+			if isJSON := strings.HasPrefix(w.Header().Get("Content-Type"), "application/json"); isJSON != tc.json {
+				t.Errorf("Content-Type %q", w.Header().Get("Content-Type"))
+			}
+			if tc.json {
+				var e apiError
+				decode(t, w, &e)
+				if e.Error == "" {
+					t.Error("no error message")
+				}
+			} else if !strings.Contains(w.Body.String(), "<html") {
+				t.Errorf("not the error page:\n%s", truncate(w.Body.String(), 300))
+			}
+			if tc.code == http.StatusMethodNotAllowed && !strings.Contains(w.Body.String(), "it takes "+tc.allow) {
+				t.Errorf("the message does not name the methods:\n%s", truncate(w.Body.String(), 300))
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,8 +33,14 @@ type projectInput struct {
 
 // apply copies the fields given onto p. A source on the server's own
 // disk (a path or file:// URL) is read by the workers with their rights,
-// so only an admin may set one; others may give repository URLs.
+// so only an admin may set one; others may give repository URLs. A
+// source given back as it is shown, credentials redacted (the edit form
+// is filled with it), keeps the stored one: saving the form must not
+// replace a token with xxxxx.
 func (in projectInput) apply(r *http.Request, p *portfolio.Project) error {
+	if in.Source != nil && strings.TrimSpace(*in.Source) == redactURLs(p.Source) {
+		in.Source = &p.Source
+	}
 	if in.Source != nil && localSource(strings.TrimSpace(*in.Source)) && strings.TrimSpace(*in.Source) != p.Source {
 		if u := who(r); u == nil || !u.user.Role.AtLeast(access.Admin) {
 			return &httpError{status: http.StatusForbidden,
@@ -157,11 +164,18 @@ func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if wholeCSV(r) {
+		return s.streamCSV(w, r, "projects", projectTable(nil).header, func(ctx context.Context, offset, limit int) ([][]string, error) {
+			f.Offset, f.Limit = offset, limit
+			page, err := s.cfg.Portfolio.Projects(ctx, f)
+			return projectTable(shownProjects(page).Items).rows, err
+		})
+	}
 	page, err := s.cfg.Portfolio.Projects(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	page = filled(page)
+	page = shownProjects(filled(page))
 	v := projectsView{Page: page, Filter: f, formChoices: choices()}
 	return s.list(w, r, "projects", "Projects", v, page, func() table { return projectTable(page.Items) }, "projects")
 }
@@ -227,8 +241,15 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if wholeCSV(r) {
+		return s.streamCSV(w, r, "project-"+fileName(p.Name), usageTable(nil).header, func(ctx context.Context, offset, limit int) ([][]string, error) {
+			cf.Offset, cf.Limit = offset, limit
+			page, err := s.cfg.Portfolio.Components(ctx, cf)
+			return usageTable(page.Items).rows, err
+		})
+	}
 	ctx := r.Context()
-	v := projectView{Project: p, Since: since, Filter: cf, Queued: q.Get("queued"), HasJobs: s.cfg.Jobs != nil, formChoices: choices()}
+	v := projectView{Project: shownProject(p), Since: since, Filter: cf, Queued: q.Get("queued"), HasJobs: s.cfg.Jobs != nil, formChoices: choices()}
 	if v.Scans, err = s.cfg.Portfolio.Scans(ctx, p.ID, 50); err != nil {
 		return err
 	}
@@ -324,8 +345,7 @@ func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page = filled(page)
-	writeJSON(w, http.StatusOK, page)
+	writeJSON(w, http.StatusOK, shownProjects(filled(page)))
 	return nil
 }
 
@@ -346,7 +366,7 @@ func (s *Server) apiProjectCreate(w http.ResponseWriter, r *http.Request) error 
 		return invalidAsBadRequest(err)
 	}
 	w.Header().Set("Location", fmt.Sprintf("%sprojects/%d", apiPrefix, p.ID))
-	writeJSON(w, http.StatusCreated, p)
+	writeJSON(w, http.StatusCreated, shownProject(p))
 	return nil
 }
 
@@ -355,7 +375,7 @@ func (s *Server) apiProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, shownProject(p))
 	return nil
 }
 
@@ -378,7 +398,7 @@ func (s *Server) apiProjectUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return invalidAsBadRequest(err)
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, shownProject(p))
 	return nil
 }
 

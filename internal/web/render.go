@@ -152,6 +152,75 @@ func writeCSV(w http.ResponseWriter, name string, t table) error {
 	return err
 }
 
+// wholeCSV tells whether a request asks for a whole list as CSV:
+// format=csv without a limit, as the pages' download links ask. A
+// request that names a limit gets that page alone.
+func wholeCSV(r *http.Request) bool {
+	q := r.URL.Query()
+	return q.Get("format") == "csv" && !q.Has("limit")
+}
+
+// rowPage reads the CSV rows of a paged list from offset, at most limit
+// of them, one row per item of the list: a page shorter than limit is
+// the last.
+type rowPage func(ctx context.Context, offset, limit int) ([][]string, error)
+
+// streamCSV sends a whole paged list as name.csv, from the request's
+// offset to the end: it reads s.csvPage rows at a time and writes each
+// page as it comes, so a list of any length is neither cut at the
+// longest page nor held in memory. Pages are read by offset, so rows
+// added or removed while a long download runs may be missed or repeated
+// at a page boundary. An error before the first row is answered as
+// usual; after it the status is sent, so the download is aborted.
+func (s *Server) streamCSV(w http.ResponseWriter, r *http.Request, name string, header []string, page rowPage) error {
+	ctx := r.Context()
+	offset, err := number(r.URL.Query(), "offset", 0)
+	if err != nil {
+		return err
+	}
+	rows, err := page(ctx, offset, s.csvPage)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		s.abortDownload(r, name, err)
+	}
+	for {
+		for _, row := range rows {
+			for i, cell := range row {
+				row[i] = csvCell(cell)
+			}
+			if err := cw.Write(row); err != nil {
+				s.abortDownload(r, name, err)
+			}
+		}
+		if cw.Flush(); cw.Error() != nil {
+			s.abortDownload(r, name, cw.Error())
+		}
+		if len(rows) < s.csvPage {
+			return nil
+		}
+		offset += len(rows)
+		if rows, err = page(ctx, offset, s.csvPage); err != nil {
+			s.abortDownload(r, name, err)
+		}
+	}
+}
+
+// abortDownload ends a download that failed after its first rows were
+// sent. The status can no longer change, and an error message would
+// land inside the file, so the connection is cut: net/http does that,
+// quietly, for a handler that panics with http.ErrAbortHandler (the
+// recoverer passes it on). The client sees a failed download rather
+// than a short file that looks whole.
+func (s *Server) abortDownload(r *http.Request, name string, err error) {
+	s.log.Error("download aborted", "path", r.URL.Path, "download", name+".csv", "error", err)
+	panic(http.ErrAbortHandler)
+}
+
 // csvCell defuses a cell a spreadsheet would run as a formula: one that
 // starts with = + tab or CR, or with - or @ followed by formula syntax,
 // gets a leading apostrophe. Plain "-1" and npm's "@scope/name" stay as

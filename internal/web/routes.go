@@ -187,10 +187,12 @@ func (s *Server) routeTable() []route {
 			summary: "Create an account", tag: "access", bodyType: "application/json", bodySchema: typeOf[userInput](),
 			status: http.StatusCreated, response: typeOf[access.User]()}},
 		{method: "PATCH", path: "/api/v1/users/{id}", role: access.Admin, handle: s.apiUserUpdate, api: &apiDoc{
-			summary: "Change an account's role or disable it", tag: "access", bodyType: "application/json", bodySchema: typeOf[userPatch](),
+			summary: "Change an account's role, set a new password (never sent back; the account's sessions end) or disable it", tag: "access", bodyType: "application/json", bodySchema: typeOf[userPatch](),
 			response: typeOf[access.User]()}},
 		{method: "GET", path: "/api/v1/tokens", role: access.Viewer, handle: s.apiTokens, api: &apiDoc{
-			summary: "Your API tokens (secrets are never shown again)", tag: "access", response: typeOf[[]access.Token]()}},
+			summary: "Your API tokens, or with all=true (admins only) every account's, each with its owner (secrets are never shown again)", tag: "access",
+			query:    []param{{"all", "boolean", "every account's tokens (admins only; others get 403)", nil}},
+			response: typeOf[[]access.OwnedToken]()}},
 		{method: "POST", path: "/api/v1/tokens", role: access.Viewer, handle: s.apiTokenCreate, api: &apiDoc{
 			summary: "Make an API token for yourself; the answer holds its secret, shown this once", tag: "access",
 			bodyType: "application/json", bodySchema: typeOf[tokenInput](), status: http.StatusCreated, response: typeOf[tokenCreated]()}},

@@ -27,9 +27,12 @@ type tokenCreated struct {
 // maxTokenDays bounds a token's lifetime (ten years).
 const maxTokenDays = 3660
 
-// tokensView is the account's token page.
+// tokensView is the token page: the account's own tokens, or for an
+// admin who asks (all=true) every account's.
 type tokensView struct {
-	Tokens []access.Token
+	Tokens []access.OwnedToken
+	// All tells that Tokens are every account's.
+	All bool
 	// Created is the token just made, with its secret, shown once.
 	Created *tokenCreated
 	Now     time.Time
@@ -63,9 +66,42 @@ func (s *Server) revokeToken(r *http.Request, raw string) error {
 	return s.cfg.Access.RevokeToken(r.Context(), p.user.Name, id)
 }
 
+// allTokens reads the all parameter: true asks for every account's
+// tokens, which only an admin may see.
+func allTokens(r *http.Request) (bool, error) {
+	all, err := flag(r.URL.Query(), "all")
+	if err != nil || !all {
+		return false, err
+	}
+	if p := who(r); p == nil || !p.user.Role.AtLeast(access.Admin) {
+		return false, &httpError{status: http.StatusForbidden, msg: "all=true: only an admin may list every account's tokens"}
+	}
+	return true, nil
+}
+
+// tokens lists the caller's tokens, or every account's when all is set
+// (allTokens has checked the caller is an admin).
+func (s *Server) tokens(r *http.Request, all bool) ([]access.OwnedToken, error) {
+	if all {
+		ts, err := s.cfg.Access.AllTokens(r.Context())
+		return nonNil(ts), err
+	}
+	u := who(r).user
+	ts, err := s.cfg.Access.Tokens(r.Context(), u.ID)
+	out := make([]access.OwnedToken, len(ts))
+	for i, t := range ts {
+		out[i] = access.OwnedToken{Token: t, Owner: u.Name}
+	}
+	return out, err
+}
+
 func (s *Server) tokensView(r *http.Request, created *tokenCreated) (tokensView, error) {
-	ts, err := s.cfg.Access.Tokens(r.Context(), who(r).user.ID)
-	return tokensView{Tokens: nonNil(ts), Created: created, Now: s.now()}, err
+	all, err := allTokens(r)
+	if err != nil {
+		return tokensView{}, err
+	}
+	ts, err := s.tokens(r, all)
+	return tokensView{Tokens: ts, All: all, Created: created, Now: s.now()}, err
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {
@@ -76,8 +112,8 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {
 	return s.list(w, r, "tokens", "API tokens", v, v.Tokens, func() table { return tokenTable(v.Tokens) }, "tokens")
 }
 
-func tokenTable(ts []access.Token) table {
-	t := table{header: []string{"id", "name", "prefix", "createdAt", "lastUsedAt", "expiresAt"}}
+func tokenTable(ts []access.OwnedToken) table {
+	t := table{header: []string{"id", "name", "owner", "prefix", "createdAt", "lastUsedAt", "expiresAt"}}
 	for _, tk := range ts {
 		exp := ""
 		if tk.ExpiresAt != nil {
@@ -87,7 +123,7 @@ func tokenTable(ts []access.Token) table {
 		if !tk.LastUsedAt.IsZero() {
 			used = tk.LastUsedAt.UTC().Format(time.RFC3339)
 		}
-		t.rows = append(t.rows, []string{itoa(int(tk.ID)), tk.Name, access.TokenPrefix + tk.Prefix, tk.CreatedAt.UTC().Format(time.RFC3339), used, exp})
+		t.rows = append(t.rows, []string{itoa(int(tk.ID)), tk.Name, tk.Owner, access.TokenPrefix + tk.Prefix, tk.CreatedAt.UTC().Format(time.RFC3339), used, exp})
 	}
 	return t
 }
@@ -118,16 +154,24 @@ func (s *Server) tokenRevokeForm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.revokeToken(r, r.PathValue("id")); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/account/tokens", http.StatusSeeOther)
+	back := "/account/tokens"
+	if r.PostFormValue("all") == "true" {
+		back += "?all=true"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
 
 func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.cfg.Access.Tokens(r.Context(), who(r).user.ID)
+	all, err := allTokens(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(ts))
+	ts, err := s.tokens(r, all)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ts)
 	return nil
 }
 

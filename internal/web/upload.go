@@ -76,7 +76,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, p portfolio.Proj
 		return err
 	}
 	w.Header().Set("Location", fmt.Sprintf("%sprojects/%d/scans", apiPrefix, p.ID))
-	writeJSON(w, http.StatusCreated, uploadResult{Project: p, Created: created, Scan: sc, Delta: delta})
+	writeJSON(w, http.StatusCreated, uploadResult{Project: shownProject(p), Created: created, Scan: sc, Delta: delta})
 	if s.cfg.OnDelta != nil && !delta.Empty() {
 		go s.cfg.OnDelta(context.WithoutCancel(r.Context()), delta)
 	}

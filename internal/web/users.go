@@ -21,6 +21,11 @@ type userInput struct {
 type userPatch struct {
 	Role     *string `json:"role,omitempty"`
 	Disabled *bool   `json:"disabled,omitempty"`
+	// Password is a new password (10 characters or more, at most 72
+	// bytes). Setting it ends the account's sessions; the change is
+	// logged as user.password, the password itself nowhere, and it is
+	// never sent back.
+	Password *string `json:"password,omitempty"`
 }
 
 // usersView is the account administration page's data.
@@ -57,14 +62,29 @@ func (s *Server) createUser(r *http.Request, in userInput) (access.User, error) 
 	return s.cfg.Access.CreateUser(r.Context(), actor(r), strings.TrimSpace(in.Name), in.Password, role)
 }
 
-// updateUser applies a role change and a disabling, each when given.
+// updateUser applies a role change, a new password and a disabling,
+// each when given. Everything given is checked first, so a bad password
+// does not leave the role changed.
 func (s *Server) updateUser(r *http.Request, id int64, in userPatch) (access.User, error) {
+	var role access.Role
 	if in.Role != nil {
-		role, err := access.ParseRole(*in.Role)
-		if err != nil {
+		var err error
+		if role, err = access.ParseRole(*in.Role); err != nil {
 			return access.User{}, err
 		}
+	}
+	if in.Password != nil {
+		if err := access.ValidPassword(*in.Password); err != nil {
+			return access.User{}, err
+		}
+	}
+	if in.Role != nil {
 		if err := s.cfg.Access.SetRole(r.Context(), actor(r), id, role); err != nil {
+			return access.User{}, err
+		}
+	}
+	if in.Password != nil {
+		if err := s.cfg.Access.SetPassword(r.Context(), actor(r), id, *in.Password); err != nil {
 			return access.User{}, err
 		}
 	}
@@ -74,6 +94,17 @@ func (s *Server) updateUser(r *http.Request, id int64, in userPatch) (access.Use
 		}
 	}
 	return s.cfg.Access.User(r.Context(), id)
+}
+
+// keepOwnSession gives a browser whose user just had their own password
+// set a new session: SetPassword ended every session of the account,
+// the one making the change included.
+func (s *Server) keepOwnSession(w http.ResponseWriter, r *http.Request, u access.User, in userPatch) error {
+	p := who(r)
+	if in.Password == nil || p == nil || p.session == nil || p.user.ID != u.ID || u.Disabled {
+		return nil
+	}
+	return s.newSessionCookie(w, r, u)
 }
 
 func (s *Server) userCreateForm(w http.ResponseWriter, r *http.Request) error {
@@ -102,7 +133,15 @@ func (s *Server) userEditForm(w http.ResponseWriter, r *http.Request) error {
 		f := false
 		in.Disabled = &f
 	}
-	if _, err := s.updateUser(r, id, in); err != nil {
+	if _, ok := r.PostForm["password"]; ok {
+		v := r.PostFormValue("password")
+		in.Password = &v
+	}
+	u, err := s.updateUser(r, id, in)
+	if err != nil {
+		return err
+	}
+	if err := s.keepOwnSession(w, r, u, in); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
@@ -143,6 +182,9 @@ func (s *Server) apiUserUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.updateUser(r, id, in)
 	if err != nil {
+		return err
+	}
+	if err := s.keepOwnSession(w, r, u, in); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, u)

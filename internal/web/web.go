@@ -126,6 +126,14 @@ type Server struct {
 	openapi []byte
 	assets  map[string]asset
 	handler http.Handler
+	// paths matches the route table's paths whatever the method, and
+	// allow lists each path's methods, so that a known path asked with
+	// another method answers 405 rather than 404.
+	paths *http.ServeMux
+	allow map[string]string
+	// csvPage is how many rows a whole-list CSV download reads at a
+	// time; tests lower it to cross page boundaries with a few rows.
+	csvPage int
 	// identifier identifies license texts in uploaded SBOMs; it builds
 	// its matchers once, on first use.
 	identifier *license.Identifier
@@ -143,7 +151,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, identifier: license.NewIdentifier()}
+	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, identifier: license.NewIdentifier(), csvPage: portfolio.MaxLimit}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -165,7 +173,8 @@ func New(cfg Config) (*Server, error) {
 	for _, rt := range s.routes {
 		mux.Handle(rt.method+" "+rt.path, s.guard(rt))
 	}
-	mux.Handle("/", http.HandlerFunc(s.notFound))
+	s.paths, s.allow = pathMethods(s.routes)
+	mux.Handle("/", http.HandlerFunc(s.noRoute))
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &httpError{status: http.StatusForbidden, msg: "cross-origin request refused"})
