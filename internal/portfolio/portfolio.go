@@ -317,17 +317,17 @@ func (p *Portfolio) record(ctx context.Context, tx *sql.Tx, e Event) error {
 }
 
 // Events lists the newest events first, limited to one subject when
-// subject is not empty.
-func (p *Portfolio) Events(ctx context.Context, limit int, subject string) ([]Event, error) {
-	limit, _ = bounds(limit, 0)
+// subject is not empty, skipping the newest offset.
+func (p *Portfolio) Events(ctx context.Context, limit, offset int, subject string) ([]Event, error) {
+	limit, offset = bounds(limit, offset)
 	q := `SELECT id, at, actor, action, subject, detail, reason FROM events`
 	args := []any{}
 	if subject != "" {
 		q += ` WHERE subject = ?`
 		args = append(args, subject)
 	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(q), append(args, limit)...)
+	q += ` ORDER BY id DESC LIMIT ? OFFSET ?`
+	rows, err := p.st.DB().QueryContext(ctx, p.st.Rebind(q), append(args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", store.MapError(err))
 	}

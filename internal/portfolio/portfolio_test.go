@@ -203,7 +203,7 @@ func TestIngestAndAsk(t *testing.T) {
 		if _, err := pf.UpdateProject(ctx, "bob", "moved to team c", portfolio.Project{ID: web.ID, Owner: "team-c", Criticality: "critical"}); err != nil {
 			t.Fatal(err)
 		}
-		evs, err := pf.Events(ctx, 10, "project:web")
+		evs, err := pf.Events(ctx, 10, 0, "project:web")
 		if err != nil || len(evs) != 3 || evs[0].Action != "project.changed" || evs[0].Reason != "moved to team c" || evs[0].Actor != "bob" {
 			t.Errorf("events of web: %+v %v", evs, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,10 +106,27 @@ func TestCSVDownloadsWholeList(t *testing.T) {
 	for _, path := range lists {
 		t.Run("pages of 300"+path, func(t *testing.T) { check(t, path) })
 	}
+	// The events log (each project added above wrote one): every event,
+	// newest first, across pages of 300.
+	var events int
+	if err := f.st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM events`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	w := f.do(req{path: "/events?format=csv", token: access.Reviewer})
+	records, err := csv.NewReader(w.Body).ReadAll()
+	if err != nil || events <= portfolio.MaxLimit || len(records)-1 != events {
+		t.Errorf("events CSV: %d rows, %v; the log has %d", len(records)-1, err, events)
+	}
+	for i := 2; i < len(records); i++ {
+		if a, b := atoiT(t, records[i-1][0]), atoiT(t, records[i][0]); a <= b {
+			t.Errorf("events CSV rows %d and %d are not newest first: %s, %s", i-1, i, records[i-1][0], records[i][0])
+			break
+		}
+	}
 	// Actions are ranked whole: the download has them all.
 	f.srv.csvPage = portfolio.MaxLimit
-	w := f.do(req{path: "/actions?format=csv", token: access.Viewer})
-	records, _ := csv.NewReader(w.Body).ReadAll()
+	w = f.do(req{path: "/actions?format=csv", token: access.Viewer})
+	records, _ = csv.NewReader(w.Body).ReadAll()
 	j := f.do(req{path: "/api/v1/actions?limit=1000", token: access.Viewer})
 	if got, want := len(records)-1, listLen(j.Body.Bytes()); got < want || got == 0 {
 		t.Errorf("actions CSV: %d rows, the API %d", got, want)
@@ -168,4 +186,13 @@ func TestStreamCSVFailure(t *testing.T) {
 	if got := w.Body.String(); got != "h\na\nb\na\nb\n" {
 		t.Errorf("sent before the abort: %q", got)
 	}
+}
+
+func atoiT(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%q is no number", s)
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -20,20 +21,36 @@ func (s *Server) events(r *http.Request) (eventsView, error) {
 	if v.Subject, err = text(q, "subject"); err != nil {
 		return v, err
 	}
-	limit, _, err := paging(q)
+	limit, offset, err := paging(q)
 	if err != nil {
 		return v, err
 	}
-	v.Events, err = s.cfg.Portfolio.Events(r.Context(), limit, v.Subject)
-	v.Events = nonNil(v.Events)
-	// A project's source change is logged with both URLs.
-	for i := range v.Events {
-		v.Events[i].Detail = redactURLs(v.Events[i].Detail)
-	}
+	v.Events, err = s.shownEvents(r.Context(), limit, offset, v.Subject)
 	return v, err
 }
 
+// shownEvents reads a page of events with the URLs in their details
+// redacted (a project's source change is logged with both URLs).
+func (s *Server) shownEvents(ctx context.Context, limit, offset int, subject string) ([]portfolio.Event, error) {
+	es, err := s.cfg.Portfolio.Events(ctx, limit, offset, subject)
+	es = nonNil(es)
+	for i := range es {
+		es[i].Detail = redactURLs(es[i].Detail)
+	}
+	return es, err
+}
+
 func (s *Server) eventsPage(w http.ResponseWriter, r *http.Request) error {
+	if wholeCSV(r) {
+		subject, err := text(r.URL.Query(), "subject")
+		if err != nil {
+			return err
+		}
+		return s.streamCSV(w, r, "events", eventTable(nil).header, func(ctx context.Context, offset, limit int) ([][]string, error) {
+			es, err := s.shownEvents(ctx, limit, offset, subject)
+			return eventTable(es).rows, err
+		})
+	}
 	v, err := s.events(r)
 	if err != nil {
 		return err

@@ -176,7 +176,7 @@ func (s *Server) routeTable() []route {
 			summary: "The newest health check of every repository, per source", tag: "health", response: typeOf[[]result.Repo]()}},
 		{method: "GET", path: "/api/v1/events", role: access.Reviewer, handle: s.apiEvents, api: &apiDoc{
 			summary: "The audit log, newest first", tag: "events",
-			query: []param{{"subject", "string", "only events about this subject (project:NAME, user:NAME)", nil}, pLimit}, response: typeOf[[]portfolio.Event]()}},
+			query: []param{{"subject", "string", "only events about this subject (project:NAME, user:NAME)", nil}, pLimit, pOffset}, response: typeOf[[]portfolio.Event]()}},
 		{method: "GET", path: "/api/v1/jobs", role: access.Viewer, handle: s.apiJobs, api: &apiDoc{
 			summary: "Background jobs, newest first", tag: "jobs", query: []param{pLimit}, response: typeOf[[]Job]()}},
 		{method: "DELETE", path: "/api/v1/jobs/{id}", role: access.Reviewer, handle: s.apiJobCancel, api: &apiDoc{
