@@ -19,6 +19,7 @@ import (
 	"ospo/internal/portfolio"
 	"ospo/internal/repocheck/monitor"
 	"ospo/internal/risk"
+	"ospo/internal/secret"
 	"ospo/internal/store"
 	"ospo/internal/vuln/db"
 )
@@ -99,7 +100,12 @@ ospo worker processes (or here, with --wait).`,
 subdirectory holding .git, down to --depth levels), or every line of a list
 file (a directory or repository URL per line; # starts a comment). Each is
 named after its directory or the URL's last element; projects already
-registered are left as they are.`,
+registered are left as they are. Two sources that would get one name
+(…/team-a/web.git and …/team-b/web.git) are refused before anything is
+registered: register one of them with projects add under a name of its own
+and leave it out. A source whose name is registered already with another
+source is reported and not registered; the others are, and the exit status
+says so.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var sources [][2]string // name, source
@@ -120,23 +126,35 @@ registered are left as they are.`,
 			default:
 				return usageError{errors.New("give a directory of clones or --list FILE")}
 			}
+			sources, err := uniqueNames(sources)
+			if err != nil {
+				return err
+			}
 			st, err := dbf.open(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
 			pf := portfolio.New(st, portfolio.Options{})
-			added := 0
+			added, taken := 0, 0
 			for _, s := range sources {
-				_, created, err := pf.EnsureProject(cmd.Context(), actorName(), ifields.project(s[0], s[1]))
+				p, created, err := pf.EnsureProject(cmd.Context(), actorName(), ifields.project(s[0], s[1]))
 				if err != nil {
 					return err
 				}
-				if created {
+				switch {
+				case created:
 					added++
+				case p.Source != s[1]:
+					taken++
+					fmt.Fprintf(e.stderr, "ospo: %s not registered: project %s is registered with source %s\n",
+						secret.RedactURLs(s[1]), p.Name, secret.RedactURLs(p.Source))
 				}
 			}
 			fmt.Fprintf(e.stdout, "registered %d new of %d projects\n", added, len(sources))
+			if taken > 0 {
+				return fmt.Errorf("%d of %d sources not registered: their names are taken by other sources (register them with projects add under names of their own)", taken, len(sources))
+			}
 			return nil
 		},
 	}
@@ -318,6 +336,30 @@ func absSource(s string) string {
 		return abs
 	}
 	return s
+}
+
+// uniqueNames drops repeated (name, source) pairs and refuses two
+// sources that would be registered under one name, naming both: the
+// second would silently count as the first.
+func uniqueNames(sources [][2]string) ([][2]string, error) {
+	first := map[string]string{}
+	var out [][2]string
+	var clashes []string
+	for _, s := range sources {
+		prev, seen := first[s[0]]
+		switch {
+		case !seen:
+			first[s[0]] = s[1]
+			out = append(out, s)
+		case prev != s[1]:
+			clashes = append(clashes, fmt.Sprintf("%s from both %s and %s", s[0], secret.RedactURLs(prev), secret.RedactURLs(s[1])))
+		}
+	}
+	if len(clashes) > 0 {
+		return nil, usageError{fmt.Errorf("nothing registered: two sources would get one project name (%s); register one of each under a name of its own with projects add and leave it out",
+			strings.Join(clashes, "; "))}
+	}
+	return out, nil
 }
 
 // readSourceList reads one directory or URL per line.

@@ -144,3 +144,34 @@ func FuzzReadSourceList(f *testing.F) {
 		}
 	})
 }
+
+// TestProjectsImportNameClash: two sources that would get one name are
+// refused, naming both, before anything is registered; a source whose
+// name is registered with another source is reported and fails the
+// command, while the others are registered.
+func TestProjectsImportNameClash(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ospo.db")
+	list := filepath.Join(dir, "repos.txt")
+	os.WriteFile(list, []byte("https://git.example.org/team-a/web.git\nhttps://git.example.org/team-a/api.git\n"+
+		"https://ci:s3cret@git.example.org/team-b/web.git\nhttps://git.example.org/team-a/web.git\n"), 0o644)
+	code, out, errb := run(t, "projects", "import", "--db", db, "--list", list)
+	if code != ExitError || strings.Contains(out, "registered") ||
+		!strings.Contains(errb, "web from both https://git.example.org/team-a/web.git and https://ci:xxxxx@git.example.org/team-b/web.git") ||
+		strings.Contains(errb, "s3cret") {
+		t.Errorf("clash in the list: exit %d\nstdout %s\nstderr %s\nwant exit %d naming both sources (without the password)", code, out, errb, ExitError)
+	}
+	if _, out, _ := run(t, "projects", "list", "--db", db, "-f", "json"); strings.TrimSpace(out) != "null" {
+		t.Errorf("projects after a refused import: %s, want none", out)
+	}
+
+	if code, _, errb := run(t, "projects", "add", "--db", db, "web", "--source", "https://git.example.org/team-c/web.git"); code != ExitOK {
+		t.Fatalf("add: %d %s", code, errb)
+	}
+	os.WriteFile(list, []byte("https://git.example.org/team-a/web.git\nhttps://git.example.org/team-a/api.git\n"), 0o644)
+	code, out, errb = run(t, "projects", "import", "--db", db, "--list", list)
+	if code != ExitError || !strings.Contains(out, "registered 1 new of 2") ||
+		!strings.Contains(errb, "https://git.example.org/team-a/web.git not registered: project web is registered with source https://git.example.org/team-c/web.git") {
+		t.Errorf("name taken: exit %d\nstdout %s\nstderr %s\nwant api registered and web reported", code, out, errb)
+	}
+}

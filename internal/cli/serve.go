@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -36,13 +37,18 @@ import (
 
 // serveOptions are serve's flags.
 type serveOptions struct {
-	dbf       dbFlag
-	addr      string
-	demo      bool
-	judge     judgeFlags
-	workers   int
-	webhook   string
-	publicURL string
+	dbf     dbFlag
+	addr    string
+	demo    bool
+	judge   judgeFlags
+	workers int
+	// grace is how long running jobs may take to finish on shutdown.
+	grace time.Duration
+	// rescueAfter is when a running job counts as lost, as worker's
+	// (0: jobs.DefaultRescueAfter).
+	rescueAfter time.Duration
+	webhook     string
+	publicURL   string
 	// trustedProxies are the --trusted-proxy values.
 	trustedProxies []string
 	admin          string
@@ -60,7 +66,9 @@ func newServeCmd(e *env) *cobra.Command {
 /api/v1/openapi.json) on ospo's database: a SQLite file by default (no set-up),
 or PostgreSQL with --db postgres://…. Scans queued from the portal run in
 this process (--workers); on PostgreSQL, ospo worker processes on other
-machines share the queue.
+machines share the queue (give every process the same --rescue-after). When
+interrupted, the portal takes no new job and lets the running ones finish for
+up to --grace.
 
 On first start, when the database has no account yet, an admin account is
 created and its password printed once (set it with OSPO_ADMIN_PASSWORD).
@@ -76,6 +84,9 @@ give --public-url https://… so that cookies are marked Secure.`,
   ospo serve --db postgres://ospo@db.internal/ospo --workers 0 --public-url https://ospo.example.org`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.rescueAfter <= 0 {
+				return usageError{fmt.Errorf("--rescue-after must be positive, not %s", o.rescueAfter)}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			return serve(ctx, e, o, nil)
@@ -87,6 +98,8 @@ give --public-url https://… so that cookies are marked Secure.`,
 	fl.BoolVar(&o.demo, "demo", false, "start with a demo organisation of real projects (on a separate database unless --db is given)")
 	o.judge.register(fl, "the portal's scan jobs (and shown on its policy page)")
 	fl.IntVar(&o.workers, "workers", 2, "jobs run at once in this process (0: only enqueue, for ospo worker processes on PostgreSQL)")
+	fl.DurationVar(&o.grace, "grace", time.Minute, "on interrupt, how long the jobs running in this process may take to finish before they are cancelled")
+	fl.DurationVar(&o.rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it counts as lost with its worker and is run again; must be the same in every process on the database")
 	fl.StringVar(&o.webhook, "webhook", "", "Slack-compatible webhook told of newly denied components, new critical vulnerabilities and health drops (default $OSPO_WEBHOOK)")
 	fl.StringVar(&o.publicURL, "public-url", "", "the portal's address as users reach it, for links in notifications; https:// marks cookies Secure")
 	fl.StringVar(&o.admin, "admin", "admin", "name of the admin account created on first start")
@@ -147,15 +160,24 @@ func serve(ctx context.Context, e *env, o serveOptions, ready chan<- string) err
 		}
 	}
 	q, err := jobs.Open(ctx, st, jobs.Config{Workers: o.workers, Portfolio: pf, Policy: pol, Vulns: vulns,
-		OnDelta: onDelta, Logger: log, Version: version()})
+		RescueAfter: o.rescueAfter, OnDelta: onDelta, Logger: log, Version: version()})
 	if err != nil {
 		return err
 	}
 	if o.workers > 0 {
+		// The interrupt that ends ctx does not end the running jobs: on
+		// the way out they get --grace to finish, then are cancelled and
+		// tried again later.
 		if err := q.Start(ctx); err != nil {
 			return err
 		}
-		defer q.Stop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort at shutdown
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.grace)
+			defer cancel()
+			if err := q.Stop(sctx); err != nil {
+				log.Warn("job queue not stopped cleanly", "error", err)
+			}
+		}()
 	}
 
 	var oidc *access.OIDC
@@ -227,19 +249,29 @@ func seedDemo(ctx context.Context, e *env, pf *portfolio.Portfolio, acc *access.
 	}
 	pwFile := loc + ".demo-password"
 	hint := &web.DemoHint{User: "admin"}
-	if b, err := os.ReadFile(pwFile); err == nil {
+	b, err := os.ReadFile(pwFile)
+	stored := err == nil
+	switch {
+	case stored:
 		hint.Password = strings.TrimSpace(string(b))
-	} else {
+	case errors.Is(err, fs.ErrNotExist):
 		hint.Password = randomPassword()
-		if _, err := acc.EnsureAdmin(ctx, hint.User, hint.Password); err != nil {
-			return nil, err
-		}
+	default:
+		return nil, fmt.Errorf("demo password: %w", err)
+	}
+	// Also with a stored password: the database may be new (deleted
+	// while the password file was kept), and the sign-in page must not
+	// show an account that is not there.
+	if _, err := acc.EnsureAdmin(ctx, hint.User, hint.Password); err != nil {
+		return nil, fmt.Errorf("demo account (password in %s): %w", pwFile, err)
+	}
+	if !stored {
 		if err := os.WriteFile(pwFile, []byte(hint.Password+"\n"), 0o600); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("demo password: %w", err)
 		}
 	}
 	fmt.Fprintln(e.stderr, "preparing the demo organisation…")
-	err := demo.Seed(ctx, pf, demo.Options{Dir: filepath.Join(filepath.Dir(loc), "ospo-demo-projects"), Policy: pol})
+	err = demo.Seed(ctx, pf, demo.Options{Dir: filepath.Join(filepath.Dir(loc), "ospo-demo-projects"), Policy: pol})
 	switch {
 	case errors.Is(err, demo.ErrSeeded):
 	case err != nil:

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"ospo/internal/access"
+	"ospo/internal/risk"
 	"ospo/internal/store"
 	"ospo/internal/store/storetest"
 )
@@ -113,7 +114,7 @@ func TestServeDemoAndUpload(t *testing.T) {
 	st.Close()
 
 	code, _, stderr := run(t, "scan", "--no-vulns", "-f", "json", "-o", filepath.Join(dir, "scan.json"),
-		"--upload", base, "--token", token, "--project", "uploaded-app", "--owner", "ci-team", filepath.Join("testdata", "vulnerable"))
+		"--upload", base, "--token", token, "--project", "team/uploaded-app", "--owner", "ci-team", filepath.Join("testdata", "vulnerable"))
 	if code != 0 || !strings.Contains(stderr, "registered the project and stored scan") {
 		t.Fatalf("scan --upload: exit %d\n%s", code, stderr)
 	}
@@ -129,7 +130,8 @@ func TestServeDemoAndUpload(t *testing.T) {
 	if err := json.Unmarshal([]byte(get(t, http.DefaultClient, base+"/api/v1/projects?q=uploaded", token)), &projects); err != nil {
 		t.Fatal(err)
 	}
-	if len(projects.Items) != 1 || projects.Items[0].Owner != "ci-team" || projects.Items[0].Latest.Components != 1 {
+	// A name with a slash is one path segment of the route (team%2Fuploaded-app).
+	if len(projects.Items) != 1 || projects.Items[0].Name != "team/uploaded-app" || projects.Items[0].Owner != "ci-team" || projects.Items[0].Latest.Components != 1 {
 		t.Errorf("uploaded project: %+v", projects.Items)
 	}
 	// An upload of the app, whose GPL component the default policy denies
@@ -193,5 +195,35 @@ func TestVulnerabilitiesOnPostgres(t *testing.T) {
 	code, out, errb := run(t, "vulns", "--db", dsn, filepath.Join("testdata", "vulnerable"))
 	if code != 0 || !strings.Contains(out, "GHSA-35jh-r3h4-6jhm") {
 		t.Errorf("vulns on PostgreSQL: %d\n%s\n%s", code, out, errb)
+	}
+}
+
+// TestSeedDemoKeptPassword: a demo database deleted while its password
+// file was kept gets the account the sign-in page shows, with that
+// password.
+func TestSeedDemoKeptPassword(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	loc := filepath.Join(dir, "ospo-demo.db")
+	const kept = "kept-demo-password-42"
+	if err := os.WriteFile(loc+".demo-password", []byte(kept+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	acc := access.New(st)
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+	hint, err := seedDemo(ctx, e, newPortfolio(st, risk.Default()), acc, loc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hint.User != "admin" || hint.Password != kept {
+		t.Errorf("sign-in hint %+v, want admin with the kept password", hint)
+	}
+	if _, err := acc.Authenticate(ctx, hint.User, hint.Password); err != nil {
+		t.Errorf("signing in as the hint says: %v", err)
 	}
 }

@@ -79,7 +79,10 @@ func (u *uploadOptions) send(ctx context.Context, e *env, res *scan.Result, root
 	if u.owner != "" {
 		q.Set("owner", u.owner)
 	}
-	target := base.JoinPath("api", "v1", "projects", name, "scans")
+	target, err := uploadURL(base, name)
+	if err != nil {
+		return err
+	}
 	target.RawQuery = q.Encode()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -119,4 +122,20 @@ func (u *uploadOptions) send(ctx context.Context, e *env, res *scan.Result, root
 	}
 	fmt.Fprintf(e.stderr, "ospo: uploaded to %s: %s scan %d of %s (%d components)\n", base.Redacted(), verb, a.Scan.ID, a.Project.Name, a.Scan.Components)
 	return nil
+}
+
+// uploadURL is the portal's upload route for the project name: the name
+// is one path segment whatever it holds ("team/web" is sent as
+// team%2Fweb, which the portal reads back), so that no name leads the
+// request, and its token, to another route. "." and ".." cannot be
+// escaped out of being path steps and are no project names anyway.
+func uploadURL(base *url.URL, name string) (*url.URL, error) {
+	if name == "" || name == "." || name == ".." {
+		return nil, usageError{fmt.Errorf("--project %q is not a project name", name)}
+	}
+	target := base.JoinPath("api", "v1", "projects")
+	escaped := target.EscapedPath()
+	target.Path += "/" + name + "/scans"
+	target.RawPath = escaped + "/" + url.PathEscape(name) + "/scans"
+	return target, nil
 }

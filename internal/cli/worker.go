@@ -34,18 +34,25 @@ func newWorkerCmd(e *env) *cobra.Command {
 		Use:   "worker",
 		Short: "Run background jobs (scans, monitor runs, vulnerability database updates) from the database's queue",
 		Long: `worker takes jobs from the queue in ospo's database and runs them: scans of
-registered projects (from a path or a fresh shallow clone), monitor runs and
-vulnerability database updates. Scans are decided by the --policy file (the
-built-in defaults without one; a policy inside a scanned repository is never
-used) and checked against the vulnerability database in the same database.
+registered projects (from a path or a fresh clone: the newest commit, or the
+whole history without old file contents when the repository checks run),
+monitor runs and vulnerability database updates. Scans are decided by the
+--policy file (the built-in defaults without one; a policy inside a scanned
+repository is never used) and checked against the vulnerability database in
+the same database.
 
 On PostgreSQL (--db postgres://…) any number of workers on any number of
 machines share the queue; a job whose worker died is taken again by another
-after --rescue-after. On SQLite the worker polls the database file, beside
+after --rescue-after. Give every process on one database the same
+--rescue-after: the rescue is done by whichever process is elected leader,
+with its own value, and a shorter one there runs a job again while its first
+worker still runs it. On SQLite the worker polls the database file, beside
 the process that enqueues (for example the portal).
 
-The worker runs until interrupted (SIGINT, SIGTERM), then lets the running
-jobs finish for --grace; with --until-idle it stops once no job is left.`,
+The worker runs until interrupted (SIGINT, SIGTERM), then takes no new job
+and lets the running ones finish for up to --grace; those still running then
+are cancelled and tried again later. With --until-idle it stops once no job
+is left.`,
 		Example: `  ospo worker --db postgres://ospo@db.internal/ospo --concurrency 4
   ospo worker --policy policy.yaml --clone-dir /var/tmp/ospo-clones
   ospo worker --until-idle`,
@@ -97,6 +104,8 @@ jobs finish for --grace; with --until-idle it stops once no job is left.`,
 			if err != nil {
 				return err
 			}
+			// The interrupt ends ctx but not the running jobs: Stop below
+			// gives them the grace period.
 			if err := q.Start(ctx); err != nil {
 				return err
 			}
@@ -124,9 +133,9 @@ jobs finish for --grace; with --until-idle it stops once no job is left.`,
 	dbf.register(fl)
 	fl.IntVar(&concurrency, "concurrency", runtime.NumCPU(), "jobs this process runs at once")
 	judge.register(fl, "every scan")
-	fl.StringVar(&cloneDir, "clone-dir", "", "where repositories given by URL are cloned, one directory per job (default: the system's temporary directory)")
-	fl.DurationVar(&rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it counts as lost with its worker and is run again")
-	fl.DurationVar(&grace, "grace", time.Minute, "on interrupt, how long running jobs may take to finish")
+	fl.StringVar(&cloneDir, "clone-dir", "", "where repositories given by URL are cloned, a new directory per attempt (default: the system's temporary directory)")
+	fl.DurationVar(&rescueAfter, "rescue-after", jobs.DefaultRescueAfter, "how long a job may run before it counts as lost with its worker and is run again; must be the same in every process on the database")
+	fl.DurationVar(&grace, "grace", time.Minute, "on interrupt, how long running jobs may take to finish before they are cancelled")
 	fl.BoolVar(&noVulns, "no-vulns", false, "do not look up known vulnerabilities, even when the database holds them")
 	fl.BoolVar(&untilIdle, "until-idle", false, "stop when no job is waiting or running")
 	return cmd

@@ -61,7 +61,9 @@ var Projects = []Project{
 // Options tune Seed.
 type Options struct {
 	// Dir is where the projects are written out (made git repositories
-	// when git is available); empty means a new temporary directory.
+	// when git is available); empty means a new temporary directory. A
+	// directory holding anything but the demo's own files is refused;
+	// the demo's files from an earlier start are replaced.
 	Dir string
 	// Policy decides the components; nil means the built-in defaults.
 	Policy *policy.Policy
@@ -72,13 +74,28 @@ type Options struct {
 // ErrSeeded is returned when the portfolio already holds the demo.
 var ErrSeeded = errors.New("the demo organisation is already there")
 
+// The event a seeding writes last: a portfolio without it holds no demo,
+// or one whose seeding was interrupted.
+const (
+	seededSubject = "demo"
+	seededAction  = "demo.seeded"
+)
+
+// rounds are the scans of every project: two weeks ago without a
+// vulnerability database, a week ago with it, and now with repository
+// health.
+const rounds = 3
+
 // Seed registers and scans the demo organisation into pf. It returns
-// ErrSeeded, changing nothing, when a demo project already exists.
+// ErrSeeded, changing nothing, when an earlier seeding finished. One
+// that was interrupted is finished: the projects missing are
+// registered, and each is scanned for the rounds it lacks.
 func Seed(ctx context.Context, pf *portfolio.Portfolio, opts Options) error {
-	if _, err := pf.ProjectByName(ctx, Projects[0].Name); err == nil {
-		return ErrSeeded
-	} else if !errors.Is(err, store.ErrNotFound) {
+	switch done, err := seeded(ctx, pf); {
+	case err != nil:
 		return err
+	case done:
+		return ErrSeeded
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -93,6 +110,8 @@ func Seed(ctx context.Context, pf *portfolio.Portfolio, opts Options) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 		dir = d
+	} else if err := clean(dir); err != nil {
+		return err
 	}
 	if err := extract(dir); err != nil {
 		return err
@@ -102,28 +121,102 @@ func Seed(ctx context.Context, pf *portfolio.Portfolio, opts Options) error {
 	id := license.NewIdentifier()
 	const actor = "demo"
 	ids := map[string]int64{}
+	// have counts each project's scans from an interrupted seeding.
+	have := map[string]int{}
 	for _, p := range Projects {
 		pr := p.Project
 		pr.Source = filepath.Join(dir, filepath.FromSlash(p.Root))
-		got, err := pf.AddProject(ctx, actor, pr)
+		got, _, err := pf.EnsureProject(ctx, actor, pr)
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		ids[p.Name] = got.ID
+		scans, err := pf.Scans(ctx, got.ID, rounds)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		have[p.Name] = len(scans)
 	}
-	// Two weeks ago: no vulnerability database yet.
-	if err := scanAll(ctx, pf, dir, id, ids, opts.Policy, nil, nil, now.Add(-14*24*time.Hour)); err != nil {
+	// due lists the projects that lack the scan of round r (1-based).
+	due := func(r int) []Project {
+		var out []Project
+		for _, p := range Projects {
+			if have[p.Name] < r {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	if err := scanAll(ctx, pf, due(1), dir, id, ids, opts.Policy, nil, nil, now.Add(-14*24*time.Hour)); err != nil {
 		return err
 	}
 	vdb := db.New(pf.Store())
-	if _, err := vdb.Import(ctx, filepath.Join(dir, "osv"), db.ImportOptions{Source: "demo OSV records"}); err != nil {
-		return fmt.Errorf("demo: %w", err)
+	if len(due(2)) > 0 || len(due(3)) > 0 {
+		// A record imported before is kept as it is.
+		if _, err := vdb.Import(ctx, filepath.Join(dir, "osv"), db.ImportOptions{Source: "demo OSV records"}); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
 	}
-	if err := scanAll(ctx, pf, dir, id, ids, opts.Policy, vdb, nil, now.Add(-7*24*time.Hour)); err != nil {
+	if err := scanAll(ctx, pf, due(2), dir, id, ids, opts.Policy, vdb, nil, now.Add(-7*24*time.Hour)); err != nil {
 		return err
 	}
-	health := checkHealth(ctx, pf.Store(), dir, id, vdb)
-	return scanAll(ctx, pf, dir, id, ids, opts.Policy, vdb, health, now)
+	if last := due(3); len(last) > 0 {
+		health, err := checkHealth(ctx, pf.Store(), dir, id, vdb)
+		if err != nil {
+			return err
+		}
+		if err := scanAll(ctx, pf, last, dir, id, ids, opts.Policy, vdb, health, now); err != nil {
+			return err
+		}
+	}
+	if err := pf.Record(ctx, portfolio.Event{Actor: actor, Action: seededAction, Subject: seededSubject,
+		Detail: fmt.Sprintf("%d projects", len(Projects))}); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}
+
+// seeded tells whether a seeding of pf finished.
+func seeded(ctx context.Context, pf *portfolio.Portfolio) (bool, error) {
+	events, err := pf.Events(ctx, 10, 0, seededSubject)
+	if err != nil {
+		return false, fmt.Errorf("demo: %w", err)
+	}
+	for _, e := range events {
+		if e.Action == seededAction {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// clean empties dir of an earlier start's files, so that the projects
+// become repositories afresh (a left-over repository has nothing to
+// commit). A directory holding anything the demo does not write is
+// left alone and refused: it is not the demo's to remove.
+func clean(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	ours := map[string]bool{"osv": true}
+	for _, p := range Projects {
+		ours[strings.SplitN(p.Root, "/", 2)[0]] = true
+	}
+	for _, e := range entries {
+		if !ours[e.Name()] || !e.IsDir() {
+			return fmt.Errorf("demo: %s holds %s, which the demo did not write; remove it or give the demo another directory", dir, e.Name())
+		}
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return fmt.Errorf("demo: clear %s: %w", dir, err)
+		}
+	}
+	return nil
 }
 
 // extract writes the embedded projects and records under dir.
@@ -166,9 +259,9 @@ func cutPrefix(s, p string) (string, bool) {
 	return "", false
 }
 
-// scanAll scans every project for real and stores the result as of at.
-func scanAll(ctx context.Context, pf *portfolio.Portfolio, dir string, id *license.Identifier, ids map[string]int64, pol *policy.Policy, vulns vuln.Source, health map[string]float64, at time.Time) error {
-	for _, p := range Projects {
+// scanAll scans the projects for real and stores the results as of at.
+func scanAll(ctx context.Context, pf *portfolio.Portfolio, projects []Project, dir string, id *license.Identifier, ids map[string]int64, pol *policy.Policy, vulns vuln.Source, health map[string]float64, at time.Time) error {
+	for _, p := range projects {
 		cfg := scan.Config{Roots: []string{filepath.Join(dir, filepath.FromSlash(p.Root))}, Policy: pol, Vulns: vulns, Identifier: id,
 			PolicyContext: policy.Context{Distribution: knowledge.DistributionModel(p.Distribution)}, Now: at}
 		if p.Kind != "own" {
@@ -194,9 +287,9 @@ func scanAll(ctx context.Context, pf *portfolio.Portfolio, dir string, id *licen
 // commit and runs the repository checks over them through the monitor,
 // which stores the results for the health page. It returns the scores
 // by project; without git it returns none (health stays unknown).
-func checkHealth(ctx context.Context, st *store.Store, dir string, id *license.Identifier, vulns vuln.Source) map[string]float64 {
+func checkHealth(ctx context.Context, st *store.Store, dir string, id *license.Identifier, vulns vuln.Source) (map[string]float64, error) {
 	if _, err := exec.LookPath("git"); err != nil {
-		return nil
+		return nil, nil
 	}
 	for _, p := range Projects {
 		repo := filepath.Join(dir, p.Name)
@@ -206,21 +299,21 @@ func checkHealth(ctx context.Context, st *store.Store, dir string, id *license.I
 			cmd := exec.CommandContext(ctx, "git", c...)
 			cmd.Dir = repo
 			cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-			if err := cmd.Run(); err != nil {
-				return nil
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return nil, fmt.Errorf("demo: git %s in %s: %w: %s", c[len(c)-1], repo, err, strings.TrimSpace(string(out)))
 			}
 		}
 	}
 	scope, err := monitor.DiscoverScope(ctx, dir, 1, monitor.Filter{})
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("demo: %w", err)
 	}
 	check := func(ctx context.Context, d string) (*result.Repo, error) {
 		return practices.CheckWithScorecard(ctx, d, repocheck.Options{Vulns: vulns, Identifier: id})
 	}
 	rep, err := monitor.Run(ctx, st, scope, check, monitor.RunOptions{Trigger: "demo"})
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("demo: repository checks: %w", err)
 	}
 	out := map[string]float64{}
 	for _, rr := range rep.Repos {
@@ -228,5 +321,5 @@ func checkHealth(ctx context.Context, st *store.Store, dir string, id *license.I
 			out[filepath.Base(rr.Name)] = rr.Result.Score
 		}
 	}
-	return out
+	return out, nil
 }

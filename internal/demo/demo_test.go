@@ -3,10 +3,17 @@ package demo
 import (
 	"context"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"ospo/internal/license"
+	"ospo/internal/policy"
 	"ospo/internal/portfolio"
+	"ospo/internal/repocheck/monitor"
 	"ospo/internal/store"
 	"ospo/internal/store/storetest"
 )
@@ -57,4 +64,109 @@ func TestSeed(t *testing.T) {
 			t.Errorf("changes: %d %v", len(changes), err)
 		}
 	})
+}
+
+// TestSeedFinishesInterrupted: a seeding that stopped part way (here
+// after registering two projects and scanning one once) is not taken
+// for a finished one: the next start registers the rest and scans each
+// project for the rounds it lacks, and only then is the demo there.
+func TestSeedFinishesInterrupted(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	pf := portfolio.New(st, portfolio.Options{Now: func() time.Time { return now }})
+	dir := filepath.Join(t.TempDir(), "ospo-demo-projects")
+	if err := extract(dir); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, p := range Projects[:2] {
+		pr := p.Project
+		pr.Source = filepath.Join(dir, p.Root)
+		got, err := pf.AddProject(ctx, "demo", pr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[p.Name] = got.ID
+	}
+	if err := scanAll(ctx, pf, Projects[:1], dir, license.NewIdentifier(), ids, policy.Default(), nil, nil, now.Add(-14*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := Seed(ctx, pf, Options{Dir: dir, Now: func() time.Time { return now }}); err != nil {
+		t.Fatalf("seed after an interrupted one: %v", err)
+	}
+	ps, err := pf.Projects(ctx, portfolio.ProjectFilter{})
+	if err != nil || ps.Total != len(Projects) {
+		t.Fatalf("projects %d (%v), want %d", ps.Total, err, len(Projects))
+	}
+	for _, p := range ps.Items {
+		if scans, _ := pf.Scans(ctx, p.ID, 10); len(scans) != rounds {
+			t.Errorf("%s: %d scans, want %d", p.Name, len(scans), rounds)
+		}
+	}
+	if err := Seed(ctx, pf, Options{Dir: dir}); !errors.Is(err, ErrSeeded) {
+		t.Errorf("seed after a finished one: %v, want ErrSeeded", err)
+	}
+}
+
+// TestSeedLeftOverDirectory: the projects directory of an earlier demo
+// (its repositories already committed) is started afresh, so the
+// repository checks run and the projects get their health; a directory
+// holding anything else is refused and left as it is.
+func TestSeedLeftOverDirectory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is needed")
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "ospo-demo-projects")
+	if err := extract(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range Projects {
+		for _, args := range [][]string{{"init", "-q"}, {"add", "-A"},
+			{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", "commit", "-q", "-m", "earlier demo"}} {
+			cmd := exec.Command("git", args...)
+			cmd.Dir = filepath.Join(dir, p.Name)
+			cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+	}
+
+	st := storetest.SQLite(t)
+	pf := portfolio.New(st, portfolio.Options{})
+	if err := Seed(ctx, pf, Options{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"storefront", "checkout-api"} {
+		p, err := pf.ProjectByName(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Latest == nil || p.Latest.Health == nil {
+			t.Errorf("%s: newest scan %+v, want one with a health score", name, p.Latest)
+		}
+		hist, err := monitor.History(ctx, st, name)
+		if err != nil || len(hist) != 1 {
+			t.Errorf("%s: health history %d (%v), want one result", name, len(hist), err)
+		}
+	}
+
+	foreign := filepath.Join(t.TempDir(), "mine")
+	if err := os.MkdirAll(foreign, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(foreign, "notes.txt")
+	if err := os.WriteFile(notes, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := portfolio.New(storetest.SQLite(t), portfolio.Options{})
+	if err := Seed(ctx, other, Options{Dir: foreign}); err == nil || !strings.Contains(err.Error(), "notes.txt") {
+		t.Errorf("seed into a directory of other files: %v, want an error naming notes.txt", err)
+	}
+	if _, err := os.Stat(notes); err != nil {
+		t.Errorf("the other files were touched: %v", err)
+	}
 }

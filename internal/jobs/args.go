@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/riverqueue/river"
+
+	"ospo/internal/secret"
 )
 
 // Kinds of job, as stored in River's kind column.
@@ -38,9 +40,10 @@ type ScanArgs struct {
 	// Path is a directory (or a file scan accepts: an SBOM, a Go binary)
 	// on the worker's machine.
 	Path string `json:"path,omitempty"`
-	// URL is a git repository cloned (depth 1, hooks off) into the
-	// worker's clone directory before the scan: https, ssh, git, file://
-	// or a local path.
+	// URL is a git repository cloned (hooks off) into the worker's clone
+	// directory before the scan: https, ssh, git, file:// or a local
+	// path. The clone holds the newest commit only, or, with RepoCheck,
+	// the whole history without old file contents.
 	URL string `json:"url,omitempty"`
 	// RepoCheck adds the repository health score to the scan.
 	RepoCheck bool `json:"repo_check"`
@@ -72,7 +75,7 @@ func (a ScanArgs) validate() error {
 // it runs (GIT_ALLOW_PROTOCOL).
 func checkCloneURL(raw string) error {
 	bad := func(why string) error {
-		return fmt.Errorf("%w: clone URL %q: %s", ErrInvalidArgs, raw, why)
+		return fmt.Errorf("%w: clone URL %q: %s", ErrInvalidArgs, secret.RedactURLs(raw), why)
 	}
 	if strings.HasPrefix(raw, "-") {
 		return bad("starts with '-'")
@@ -80,10 +83,10 @@ func checkCloneURL(raw string) error {
 	if strings.ContainsFunc(raw, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return bad("contains control characters")
 	}
-	if strings.Contains(raw, "::") {
+	if isTransportHelper(raw) {
 		return bad("git transport helpers (<transport>::<address>) are not allowed")
 	}
-	if i := strings.Index(raw, "://"); i >= 0 {
+	if strings.Contains(raw, "://") {
 		u, err := url.Parse(raw)
 		if err != nil {
 			return bad("cannot be read")
@@ -95,6 +98,20 @@ func checkCloneURL(raw string) error {
 		}
 	}
 	return nil
+}
+
+// isTransportHelper tells whether git would hand raw to a remote helper:
+// git takes <transport>::<address> when "::" follows the scheme-like
+// start of the address. A "::" after "://" is inside a URL (an IPv6 host
+// such as https://[2001:db8::1]/r.git), never a helper; any "::" before
+// it, or without it, is refused, which is stricter than git.
+func isTransportHelper(raw string) bool {
+	i := strings.Index(raw, "::")
+	if i < 0 {
+		return false
+	}
+	j := strings.Index(raw, "://")
+	return j < 0 || i < j
 }
 
 // MonitorArgs asks for a monitor run (repository checks with history)

@@ -55,14 +55,19 @@ type Config struct {
 	// Vulns is where known vulnerabilities are looked up; nil leaves
 	// them out of scans.
 	Vulns vuln.Source
-	// CloneDir holds the clones of scans given a URL, one directory per
-	// job, removed when the job ends ("" means the system's temporary
-	// directory).
+	// CloneDir holds the clones of scans given a URL, a new directory
+	// (ospo-job-<id>-<random>) per attempt, removed when the attempt
+	// ends ("" means the system's temporary directory). Processes may
+	// share it, also processes on different databases. A worker killed
+	// mid-job leaves its directory behind.
 	CloneDir string
 	// RescueAfter is how long a running job may go without finishing
 	// before another worker takes it again (default DefaultRescueAfter).
 	// A job's own context ends a little earlier (at nine tenths), so a
-	// live worker gives up before another starts the same job.
+	// live worker gives up before another starts the same job. Give
+	// every process on one database the same value: the rescue is done
+	// by whichever process River elected leader, with its own value, so
+	// a shorter one there rescues jobs that other workers still run.
 	RescueAfter time.Duration
 	// OnDelta is called after an ingest that brought news (newly denied
 	// components, new critical vulnerabilities, a health drop).
@@ -238,11 +243,14 @@ func migrateSQLite(ctx context.Context, drv *riversqlite.Driver, log *slog.Logge
 }
 
 // Start starts this process's workers (nothing for an insert-only queue).
+// The end of ctx does not stop them or cancel their jobs (River would
+// cancel every running job the moment a signal ends it): Stop does, after
+// letting the running jobs finish for as long as its context allows.
 func (q *Queue) Start(ctx context.Context) error {
 	if q.cfg.Workers == 0 {
 		return nil
 	}
-	if err := q.client.Start(ctx); err != nil {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("job queue: start: %w", err)
 	}
 	return nil

@@ -285,6 +285,12 @@ func TestEnqueueRefuses(t *testing.T) {
 		{"transport helper", func() (int64, error) {
 			return q.EnqueueScan(ctx, ScanArgs{ProjectID: 1, URL: "ext::sh -c touch% /tmp/x"})
 		}, "transport helpers"},
+		{"transport helper before a URL", func() (int64, error) {
+			return q.EnqueueScan(ctx, ScanArgs{ProjectID: 1, URL: "ext::ssh://host/r.git"})
+		}, "transport helpers"},
+		{"file descriptor helper", func() (int64, error) {
+			return q.EnqueueScan(ctx, ScanArgs{ProjectID: 1, URL: "fd::3"})
+		}, "transport helpers"},
 		{"unknown scheme", func() (int64, error) {
 			return q.EnqueueScan(ctx, ScanArgs{ProjectID: 1, URL: "ftp://example.com/r.git"})
 		}, `scheme "ftp"`},
@@ -315,6 +321,7 @@ func TestCloneURLsAccepted(t *testing.T) {
 	for _, u := range []string{
 		"https://github.com/org/repo.git", "http://git.local/r", "ssh://git@host/r.git", "git@github.com:org/repo.git",
 		"git://host/r", "file:///srv/git/r.git", "/srv/git/r.git", "../r",
+		"https://[2001:db8::1]/r.git", "ssh://git@[::1]:2222/r.git", "http://[::ffff:127.0.0.1]:8080/r",
 	} {
 		if err := checkCloneURL(u); err != nil {
 			t.Errorf("%s: %v", u, err)

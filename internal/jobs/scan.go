@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"ospo/internal/repocheck"
 	"ospo/internal/report"
 	"ospo/internal/scan"
+	"ospo/internal/secret"
 	"ospo/internal/store"
 )
 
@@ -49,13 +49,19 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 
 	dir := a.Path
 	if a.URL != "" {
-		dir = filepath.Join(q.cloneDir(), fmt.Sprintf("ospo-job-%d", job.ID))
-		// A clone left by an attempt whose worker died is removed first.
-		if err := os.RemoveAll(dir); err != nil {
-			return fmt.Errorf("scan of project %d (%s): remove old clone %s: %w", p.ID, p.Name, dir, err)
+		// Each attempt clones into a directory of its own: two attempts
+		// of one job may overlap (a rescue while the first still runs),
+		// and job ids repeat across databases whose workers share a
+		// clone directory.
+		d, err := os.MkdirTemp(q.cloneDir(), fmt.Sprintf("ospo-job-%d-*", job.ID))
+		if err != nil {
+			return fmt.Errorf("scan of project %d (%s): clone directory: %w", p.ID, p.Name, err)
 		}
-		defer os.RemoveAll(dir)
-		if err := clone(ctx, a.URL, dir); err != nil {
+		defer os.RemoveAll(d)
+		dir = d
+		// The repository checks read the history (its age, commits,
+		// contributors, tags); the scan alone needs only the files.
+		if err := clone(ctx, a.URL, dir, a.RepoCheck); err != nil {
 			return fmt.Errorf("scan of project %d (%s): %w", p.ID, p.Name, err)
 		}
 	} else if _, err := os.Stat(dir); err != nil {
@@ -147,31 +153,46 @@ const cloneTimeout = 30 * time.Minute
 // maxGitOutput bounds what is kept of git's messages.
 const maxGitOutput = 4 << 10
 
-// clone makes a shallow clone of url in dir with hooks and templates off,
-// no prompts, and only the protocols a repository address may use.
-func clone(ctx context.Context, url, dir string) error {
+// clone clones url into the empty directory dir with hooks and templates
+// off, no prompts, and only the protocols a repository address may use.
+// With history it fetches every commit and tag but no file contents
+// beyond the checkout (--filter=blob:none), which is what the repository
+// checks read; without, only the newest commit. Errors show the URL
+// with its credentials hidden: they are stored with the job and shown.
+func clone(ctx context.Context, url, dir string, history bool) error {
 	if err := checkCloneURL(url); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, cloneTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git",
+	args := []string{
 		"-c", "core.hooksPath=/dev/null",
 		"-c", "core.fsmonitor=false",
 		"-c", "protocol.ext.allow=never",
-		"clone", "--depth", "1", "--no-tags", "--template=", "--quiet", "--", url, dir)
+		"clone", "--template=", "--quiet",
+	}
+	if history {
+		args = append(args, "--filter=blob:none")
+	} else {
+		args = append(args, "--depth", "1", "--no-tags")
+	}
+	cmd := exec.CommandContext(ctx, "git", append(args, "--", url, dir)...)
 	cmd.Env = append(os.Environ(),
 		"GIT_TERMINAL_PROMPT=0",
 		"GIT_ALLOW_PROTOCOL=https:http:ssh:git:file",
 	)
+	killGroup(cmd)
+	// Should a helper outlive git anyway, its pipes are closed after this.
+	cmd.WaitDelay = 5 * time.Second
 	out := &cappedBuffer{max: maxGitOutput}
 	cmd.Stdout = out
 	cmd.Stderr = out
 	if err := cmd.Run(); err != nil {
+		shown := secret.RedactURLs(url)
 		if ctx.Err() != nil {
-			return fmt.Errorf("clone %s: %w", url, ctx.Err())
+			return fmt.Errorf("clone %s: %w", shown, ctx.Err())
 		}
-		return fmt.Errorf("clone %s: %w: %s", url, err, strings.TrimSpace(out.String()))
+		return fmt.Errorf("clone %s: %w: %s", shown, err, secret.RedactURLs(strings.TrimSpace(out.String())))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"ospo/internal/portfolio"
+	"ospo/internal/secret"
 )
 
 // eventsView is the audit log page's data.
@@ -35,7 +36,7 @@ func (s *Server) shownEvents(ctx context.Context, limit, offset int, subject str
 	es, err := s.cfg.Portfolio.Events(ctx, limit, offset, subject)
 	es = nonNil(es)
 	for i := range es {
-		es[i].Detail = redactURLs(es[i].Detail)
+		es[i].Detail = secret.RedactURLs(es[i].Detail)
 	}
 	return es, err
 }

@@ -14,6 +14,7 @@ import (
 	"ospo/internal/access"
 	"ospo/internal/license/knowledge"
 	"ospo/internal/portfolio"
+	"ospo/internal/secret"
 	"ospo/internal/store"
 )
 
@@ -38,7 +39,7 @@ type projectInput struct {
 // is filled with it), keeps the stored one: saving the form must not
 // replace a token with xxxxx.
 func (in projectInput) apply(r *http.Request, p *portfolio.Project) error {
-	if in.Source != nil && strings.TrimSpace(*in.Source) == redactURLs(p.Source) {
+	if in.Source != nil && strings.TrimSpace(*in.Source) == secret.RedactURLs(p.Source) {
 		in.Source = &p.Source
 	}
 	if in.Source != nil && localSource(strings.TrimSpace(*in.Source)) && strings.TrimSpace(*in.Source) != p.Source {

@@ -8,32 +8,8 @@ import (
 	"testing"
 
 	"ospo/internal/access"
+	"ospo/internal/secret"
 )
-
-func TestRedactURLs(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://user:TOKEN@git.example.org/team/app.git": "https://user:xxxxx@git.example.org/team/app.git",
-		"https://ghp_abc123@github.com/org/repo":          "https://xxxxx@github.com/org/repo",
-		"HTTP://U:P@h/":                                   "HTTP://U:xxxxx@h/",
-		"git+https://u:p@h/r":                             "git+https://u:xxxxx@h/r",
-		"ssh://git:secret@host/r.git":                     "ssh://git:xxxxx@host/r.git",
-		"https://user:p@ss@host/r":                        "https://user:xxxxx@host/r",
-		// A user name alone is no secret outside http(s).
-		"ssh://git@host/r.git":   "ssh://git@host/r.git",
-		"git@github.com:o/r.git": "git@github.com:o/r.git",
-		// An @ after the host is not user information.
-		"https://host/pkg@v1.2.3": "https://host/pkg@v1.2.3",
-		"/srv/code/app":           "/srv/code/app",
-		"mailto:a@b.example":      "mailto:a@b.example",
-		"":                        "",
-		"git clone https://u:tok@h/r.git: exit status 128: fatal: Authentication failed for 'https://u:tok@h/r.git/'": "git clone https://u:xxxxx@h/r.git: exit status 128: fatal: Authentication failed for 'https://u:xxxxx@h/r.git/'",
-		`source: "" → "https://bot:tok@h/r.git"`: `source: "" → "https://bot:xxxxx@h/r.git"`,
-	} {
-		if got := redactURLs(in); got != want {
-			t.Errorf("redactURLs(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
 
 // TestSourceCredentialsHidden registers a project whose repository URL
 // carries a token and checks that no page, download or API answer shows
@@ -66,7 +42,7 @@ func TestSourceCredentialsHidden(t *testing.T) {
 		t.Fatalf("change the source: %d %s", w.Code, w.Body)
 	}
 	cookie, csrf := f.signIn(access.Reviewer)
-	form := url.Values{"csrf": {csrf}, "owner": {"team-app"}, "source": {redactURLs(other)}, "kind": {"own"}, "criticality": {"medium"}}
+	form := url.Values{"csrf": {csrf}, "owner": {"team-app"}, "source": {secret.RedactURLs(other)}, "kind": {"own"}, "criticality": {"medium"}}
 	if w := f.do(req{method: "POST", path: fmt.Sprintf("/projects/%d", p.ID), body: form.Encode(), ctype: formType, cookie: cookie}); w.Code != http.StatusSeeOther {
 		t.Fatalf("save the edit form: %d %s", w.Code, w.Body)
 	}
@@ -99,7 +75,7 @@ func TestSourceCredentialsHidden(t *testing.T) {
 			}
 		})
 	}
-	if body := f.do(req{path: fmt.Sprintf("/projects/%d", p.ID), token: access.Reviewer}).Body.String(); !strings.Contains(body, `<input name="source" value="`+redactURLs(other)+`">`) {
+	if body := f.do(req{path: fmt.Sprintf("/projects/%d", p.ID), token: access.Reviewer}).Body.String(); !strings.Contains(body, `<input name="source" value="`+secret.RedactURLs(other)+`">`) {
 		t.Error("the edit form is not filled with the redacted source")
 	}
 }
