@@ -5,14 +5,15 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"ospo/internal/vuln/db"
 	"sort"
 	"strings"
 	"time"
 
+	"ospo/internal/inventory"
 	"ospo/internal/risk"
 	"ospo/internal/store"
 	"ospo/internal/vuln"
+	"ospo/internal/vuln/db"
 )
 
 // usageCols reads a Usage from scan_components sc, components c and
@@ -267,17 +268,19 @@ func (p *Portfolio) matchComponents(ctx context.Context, pq ParsedUsage, ecosyst
 }
 
 // sameName tells whether the stored name of a package of ecosystem eco
-// and the name asked for are one package's: PyPI names compare in their
-// PEP 503 form, NuGet and Composer (Packagist) names without regard to
-// case, others exactly.
+// and the name asked for are one package's, by the registry's own rule
+// as the vulnerability database applies it (vuln.OSVPackage and
+// db.NormalizeName): PyPI names in their PEP 503 form, NuGet and
+// Packagist names whatever their case, others exactly.
 func sameName(eco, stored, asked string) bool {
-	switch eco {
-	case "pypi":
-		return pep503Name(stored) == pep503Name(asked)
-	case "nuget", "composer":
-		return strings.EqualFold(stored, asked)
+	key := func(name string) string {
+		p, ok := vuln.OSVPackage(&inventory.Component{Ecosystem: eco, Name: name})
+		if !ok {
+			return name
+		}
+		return db.NormalizeName(p.Ecosystem, p.Name)
 	}
-	return stored == asked
+	return stored == asked || key(stored) == key(asked)
 }
 
 // pep503Name is a Python project name in PEP 503's normal form, the
